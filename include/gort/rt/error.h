@@ -1,0 +1,112 @@
+// Runtime errors and panics: the values Go's runtime panics with, and the
+// C++ exception that carries a panic up the stack.
+//
+// Mirrors Go 1.19 src/runtime/error.go (Error, errorString, boundsError)
+// and the entry points of panic.go (panicIndex, panicSlice*, throw).
+//
+// A Go panic unwinds the goroutine's stack running deferred calls; gort
+// spells that as a C++ exception (rt::Panic) so destructors and deferred
+// calls run during unwinding. The defer/panic/recover chapter builds
+// recover() and the printing of unrecovered panics on top of this.
+#ifndef GORT_RT_ERROR_H_
+#define GORT_RT_ERROR_H_
+
+#include <exception>
+#include <memory>
+#include <string>
+
+#include "include/gort/rt/types.h"
+
+namespace gort::rt {
+
+// Go's builtin `error` interface, as far as the runtime needs it. Every
+// runtime error (Go's runtime.Error) implements it; the RuntimeError()
+// marker says "this came from the runtime", as in Go.
+class error {
+ public:
+  virtual ~error() = default;
+  // The text Go prints, e.g. "runtime error: index out of range [5] with
+  // length 3".
+  virtual std::string Error() const = 0;
+  virtual bool RuntimeError() const { return false; }
+};
+
+// errorString: a runtime error with a fixed message. Error() prefixes
+// "runtime error: ", as Go's does.
+class errorString final : public error {
+ public:
+  explicit errorString(const char* str) : str_(str) {}
+  std::string Error() const override;
+  bool RuntimeError() const override { return true; }
+
+ private:
+  const char* str_;
+};
+
+// boundsErrorCode: which bounds check failed (Go's ordering).
+enum class boundsErrorCode : std::uint8_t {
+  boundsIndex,       // s[x], 0 <= x < len(s) failed
+  boundsSliceAlen,   // s[?:x], 0 <= x <= len(s) failed
+  boundsSliceAcap,   // s[?:x], 0 <= x <= cap(s) failed
+  boundsSliceB,      // s[x:y], 0 <= x <= y failed (but boundsSliceA* didn't)
+  boundsSlice3Alen,  // s[?:?:x], 0 <= x <= len(s) failed
+  boundsSlice3Acap,  // s[?:?:x], 0 <= x <= cap(s) failed
+  boundsSlice3B,     // s[?:x:y], 0 <= x <= y failed (but boundsSlice3A* didn't)
+  boundsSlice3C,     // s[x:y:?], 0 <= x <= y failed (but boundsSlice3A/B didn't)
+};
+
+// boundsError: an index or slice expression out of range. x is the failing
+// value (signed unless the Go expression used an unsigned type), y the bound.
+class boundsError final : public error {
+ public:
+  boundsError(std::int64_t x, bool is_signed, intgo y, boundsErrorCode code)
+      : x_(x), signed_(is_signed), y_(y), code_(code) {}
+  std::string Error() const override;
+  bool RuntimeError() const override { return true; }
+
+ private:
+  std::int64_t x_;
+  bool signed_;
+  intgo y_;
+  boundsErrorCode code_;
+};
+
+// Panic: a Go panic in flight, as a C++ exception. what() is the text Go
+// prints after "panic: ".
+class Panic : public std::exception {
+ public:
+  explicit Panic(std::shared_ptr<const error> value);
+  const char* what() const noexcept override { return text_.c_str(); }
+  // The panic value (Go's recover() result, for runtime errors).
+  const error& value() const { return *value_; }
+
+ private:
+  std::shared_ptr<const error> value_;
+  std::string text_;
+};
+
+// panicError starts a panic with a runtime error value.
+[[noreturn]] void panicError(std::shared_ptr<const error> err);
+
+// The compiler's bounds-check failure entry points (Go 1.19 panic.go).
+[[noreturn]] void panicIndex(intgo x, intgo y);
+[[noreturn]] void panicSliceAlen(intgo x, intgo y);
+[[noreturn]] void panicSliceAcap(intgo x, intgo y);
+[[noreturn]] void panicSliceB(intgo x, intgo y);
+[[noreturn]] void panicSlice3Alen(intgo x, intgo y);
+[[noreturn]] void panicSlice3Acap(intgo x, intgo y);
+[[noreturn]] void panicSlice3B(intgo x, intgo y);
+[[noreturn]] void panicSlice3C(intgo x, intgo y);
+
+// throw_ is Go's throw: an unrecoverable runtime failure. Prints
+// "fatal error: <s>" and the goroutine header to stderr and exits with
+// status 2, like a Go process. (`throw` is a C++ keyword, hence the _.)
+[[noreturn]] void throw_(const char* s);
+
+// fatalpanic prints an unrecovered panic the way Go does
+// ("panic: <value>" + goroutine header) and exits with status 2.
+[[noreturn]] void fatalpanic(const Panic& p);
+
+}  // namespace gort::rt
+
+#endif  // GORT_RT_ERROR_H_

@@ -1,0 +1,141 @@
+// rt::Type: the runtime's type descriptor, gort's version of Go's `_type`.
+//
+// Mirrors Go 1.19 src/runtime/type.go (type _type).
+//
+// The runtime core is untyped, as Go's is: makeslice, growslice, mallocgc
+// and later the map and channel code work on raw bytes plus a descriptor
+// that says how big an element is, whether it can hold pointers, and how to
+// make, copy and destroy one. The typed API in include/gort/*.h obtains the
+// descriptor with TypeOf<T>() and passes it down, the way the Go compiler
+// passes a *_type to runtime calls.
+//
+// Go's values are plain memory: the zero value is all zero bytes and a copy
+// is a memmove. Most C++ element types used with gort are like that too
+// (`trivial` below) and the runtime treats them exactly as Go does. For C++
+// types that are not (std::string, a type with a destructor), the descriptor
+// carries hooks, and the runtime calls them wherever Go would zero, move or
+// drop bytes.
+#ifndef GORT_RT_TYPE_H_
+#define GORT_RT_TYPE_H_
+
+#include <array>
+#include <cstddef>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <typeinfo>
+
+#include "include/gort/rt/types.h"
+
+namespace gort::rt {
+
+struct Type {
+  uintptr size;     // size of one value in bytes (Go: _type.size)
+  uintptr ptrdata;  // bytes of prefix that may hold pointers; 0 = "noscan"
+  uintptr align;    // alignment of a value (Go: _type.align)
+  const char* name;  // Go-style spelling used in messages ("int64")
+
+  // True when the zero value is all zero bytes, a copy is a memmove and
+  // destruction is a no-op, i.e. when the element is Go-like plain memory.
+  // The hooks below are then null and must not be called.
+  bool trivial;
+
+  // Constructs n zero values (value-initialised T) in raw memory at p.
+  void (*zero)(void* p, uintptr n);
+  // Copy-assigns n values from src to dst, both already constructed. The
+  // ranges may overlap, like memmove.
+  void (*assign)(void* dst, const void* src, uintptr n);
+  // Destroys n values at p, leaving raw memory.
+  void (*destroy)(void* p, uintptr n);
+};
+
+// PointerFree<T>: true when a T can never hold a pointer, so memory holding
+// only T values needs no scanning by a collector (Go's "noscan"). Extend it
+// by specialisation for your own pointer-free structs.
+template <class T>
+struct PointerFree
+    : std::bool_constant<std::is_arithmetic_v<T> || std::is_enum_v<T>> {};
+template <class T, std::size_t N>
+struct PointerFree<T[N]> : PointerFree<T> {};
+template <class T, std::size_t N>
+struct PointerFree<std::array<T, N>> : PointerFree<T> {};
+
+// GoName<T>(): the Go spelling of T for messages; C++ names otherwise.
+template <class T>
+const char* GoName() {
+  if constexpr (std::is_same_v<T, bool>) return "bool";
+  else if constexpr (std::is_same_v<T, std::int8_t>) return "int8";
+  else if constexpr (std::is_same_v<T, std::int16_t>) return "int16";
+  else if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
+  else if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
+  else if constexpr (std::is_same_v<T, std::uint8_t>) return "uint8";
+  else if constexpr (std::is_same_v<T, std::uint16_t>) return "uint16";
+  else if constexpr (std::is_same_v<T, std::uint32_t>) return "uint32";
+  else if constexpr (std::is_same_v<T, std::uint64_t>) return "uint64";
+  else if constexpr (std::is_same_v<T, float>) return "float32";
+  else if constexpr (std::is_same_v<T, double>) return "float64";
+  else if constexpr (std::is_same_v<T, std::string>) return "string";
+  else return typeid(T).name();
+}
+
+namespace internal {
+
+template <class T>
+void ZeroValues(void* p, uintptr n) {
+  T* first = static_cast<T*>(p);
+  for (uintptr i = 0; i < n; ++i) ::new (static_cast<void*>(first + i)) T();
+}
+
+template <class T>
+void AssignValues(void* dst, const void* src, uintptr n) {
+  T* d = static_cast<T*>(dst);
+  const T* s = static_cast<const T*>(src);
+  if (d == s || n == 0) return;
+  if (d < s || d >= s + n) {
+    for (uintptr i = 0; i < n; ++i) d[i] = s[i];
+  } else {  // dst overlaps the tail of src: copy backwards, like memmove
+    for (uintptr i = n; i-- > 0;) d[i] = s[i];
+  }
+}
+
+template <class T>
+void DestroyValues(void* p, uintptr n) {
+  T* first = static_cast<T*>(p);
+  for (uintptr i = 0; i < n; ++i) first[i].~T();
+}
+
+template <class T>
+inline constexpr bool kTrivial = std::is_trivially_copyable_v<T> &&
+                                 std::is_trivially_default_constructible_v<T> &&
+                                 std::is_trivially_destructible_v<T>;
+
+}  // namespace internal
+
+// TypeOf<T>(): the one descriptor for T, as the Go compiler emits one
+// `_type` per type. The address is stable for the life of the process.
+template <class T>
+const Type* TypeOf() {
+  static_assert(std::is_nothrow_default_constructible_v<T>,
+                "gort values need a zero value: T() must exist and not throw");
+  static_assert(std::is_copy_assignable_v<T>,
+                "gort values are copied like Go values: T must be copyable");
+  static const Type type = [] {
+    Type t{};
+    t.size = sizeof(T);
+    t.ptrdata = PointerFree<T>::value ? 0 : sizeof(T);
+    t.align = alignof(T);
+    t.name = GoName<T>();
+    t.trivial = internal::kTrivial<T>;
+    if constexpr (!internal::kTrivial<T>) {
+      t.zero = &internal::ZeroValues<T>;
+      t.assign = &internal::AssignValues<T>;
+      t.destroy = &internal::DestroyValues<T>;
+    }
+    return t;
+  }();
+  return &type;
+}
+
+}  // namespace gort::rt
+
+#endif  // GORT_RT_TYPE_H_

@@ -1,0 +1,103 @@
+// mallocgc until the allocator chapter: the runtime's single allocation
+// entry point, backed for now by the C++ heap.
+//
+// Mirrors the contract of Go 1.19 src/runtime/malloc.go mallocgc (zeroed
+// memory, &zerobase for 0 bytes), not its machinery: size classes, spans and
+// per-P caches arrive with the allocator chapter, and collection with the GC
+// chapter. Until then nothing is freed before ReleaseHeapForTeardown().
+//
+// Every block carries a header linking it into one list, so teardown can
+// destroy non-trivial C++ values and free the memory.
+#include "include/gort/rt/malloc.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+#include "include/gort/rt/error.h"
+#include "include/gort/rt/sizeclasses.h"
+
+namespace gort::rt {
+
+alignas(std::max_align_t) char zerobase[8];
+
+namespace {
+
+struct BlockHeader {
+  BlockHeader* next;
+  const Type* typ;  // null for untyped bytes
+  uintptr size;     // bytes the caller asked for
+  void* base;       // what std::aligned_alloc returned
+};
+
+struct Heap {
+  std::mutex mu;
+  BlockHeader* blocks = nullptr;  // guarded by mu
+  uintptr in_use = 0;             // guarded by mu
+};
+
+Heap& heap() {
+  static Heap* h = new Heap;  // never destroyed: used until process exit
+  return *h;
+}
+
+}  // namespace
+
+void* mallocgc(uintptr size, const Type* typ, bool needzero) {
+  if (size == 0) return &zerobase;
+  const uintptr align =
+      std::max<uintptr>(alignof(std::max_align_t), typ != nullptr ? typ->align : 1);
+  const uintptr header = alignUp(sizeof(BlockHeader), align);
+  const uintptr total = alignUp(header + size, align);
+  void* base = std::aligned_alloc(align, total);
+  if (base == nullptr) throw_("out of memory");
+  char* p = static_cast<char*>(base) + header;
+  auto* h = reinterpret_cast<BlockHeader*>(p - sizeof(BlockHeader));
+  h->typ = typ;
+  h->size = size;
+  h->base = base;
+
+  if (typ != nullptr && !typ->trivial) {
+    typ->zero(p, size / typ->size);
+  } else if (needzero) {
+    std::memset(p, 0, size);
+  }
+
+  Heap& hp = heap();
+  std::lock_guard<std::mutex> lock(hp.mu);
+  h->next = hp.blocks;
+  hp.blocks = h;
+  hp.in_use += size;
+  return p;
+}
+
+void ReleaseHeapForTeardown() {
+  Heap& hp = heap();
+  BlockHeader* blocks;
+  {
+    std::lock_guard<std::mutex> lock(hp.mu);
+    blocks = hp.blocks;
+    hp.blocks = nullptr;
+    hp.in_use = 0;
+  }
+  while (blocks != nullptr) {
+    BlockHeader* next = blocks->next;
+    if (blocks->typ != nullptr && !blocks->typ->trivial) {
+      blocks->typ->destroy(reinterpret_cast<char*>(blocks + 1),
+                           blocks->size / blocks->typ->size);
+    }
+    std::free(blocks->base);
+    blocks = next;
+  }
+}
+
+uintptr HeapBytesInUse() {
+  Heap& hp = heap();
+  std::lock_guard<std::mutex> lock(hp.mu);
+  return hp.in_use;
+}
+
+}  // namespace gort::rt

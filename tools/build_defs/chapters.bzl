@@ -1,0 +1,9 @@
+"""The chapters of the workbook, in learning order.
+
+Each name is a package under chapters/, solutions/, katas/ and tests/.
+Adding a chapter: append it here and follow docs/adding-a-chapter.md.
+"""
+
+CHAPTERS = [
+    "01_slices",
+]

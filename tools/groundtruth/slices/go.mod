@@ -1,0 +1,3 @@
+module gort/groundtruth/slices
+
+go 1.19
