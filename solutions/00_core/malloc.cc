@@ -28,7 +28,7 @@ namespace {
 
 struct BlockHeader {
   BlockHeader* next;
-  const Type* typ;  // null for untyped bytes
+  const Type* typ;  // set only for non-trivial types: teardown destroys them
   uintptr size;     // bytes the caller asked for
   void* base;       // what std::aligned_alloc returned
 };
@@ -56,7 +56,10 @@ void* mallocgc(uintptr size, const Type* typ, bool needzero) {
   if (base == nullptr) throw_("out of memory");
   char* p = static_cast<char*>(base) + header;
   auto* h = reinterpret_cast<BlockHeader*>(p - sizeof(BlockHeader));
-  h->typ = typ;
+  // Only non-trivial types are remembered: teardown must run their
+  // destructors. Trivial descriptors may be short-lived (tests build them on
+  // the stack), so the block must not keep a pointer to them.
+  h->typ = typ != nullptr && !typ->trivial ? typ : nullptr;
   h->size = size;
   h->base = base;
 
@@ -85,7 +88,7 @@ void ReleaseHeapForTeardown() {
   }
   while (blocks != nullptr) {
     BlockHeader* next = blocks->next;
-    if (blocks->typ != nullptr && !blocks->typ->trivial) {
+    if (blocks->typ != nullptr) {
       blocks->typ->destroy(reinterpret_cast<char*>(blocks + 1),
                            blocks->size / blocks->typ->size);
     }

@@ -21,7 +21,8 @@ extern char zerobase[8];
 // mallocgc allocates `size` bytes for values of type `typ` (null for untyped
 // bytes). The memory holds zero values: all zero bytes when `needzero` or
 // when typ is non-trivial (then typ->zero constructs size / typ->size zero
-// values). A size of 0 returns &zerobase.
+// values). A size of 0 returns &zerobase. A non-trivial typ must outlive
+// the allocation (TypeOf<T>() descriptors live for the whole process).
 //
 // Until the allocator and GC chapters land, memory comes from the C++ heap
 // and lives until ReleaseHeapForTeardown(); there is no collector yet.
