@@ -38,6 +38,7 @@ intgo nextslicecap117(intgo /*newLen*/, intgo /*oldLen*/, intgo /*oldCap*/) {
 // Step 5. Pick the policy from debug.slicegrowth, round the byte size up
 // with roundupsize, recompute the capacity from it, check for overflow,
 // allocate, copy the old elements (et->trivial: memmove; else et->assign).
+// Read the contract in include/gort/rt/slice.h: which elements must be zero?
 slice growslice(const Type* /*et*/, slice /*old*/, intgo /*newLen*/) {
   GORT_KATA_TODO("growslice", "chapters/01_slices/README.md#step-5-growslice");
 }

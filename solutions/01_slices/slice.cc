@@ -126,14 +126,20 @@ slice growslice(const Type* et, slice old, intgo newLen) {
   }
   if (overflow || capmem > maxAlloc) panicgrowslicecap();
 
-  // The new array holds zero values; copy the old elements over the first
-  // old.len of them. The old array is left as it was: other slices may
-  // still share it.
-  void* p = mallocgc(capmem, et, /*needzero=*/true);
+  // The old array is left as it was: other slices may still share it.
+  void* p;
   if (et->trivial) {
+    // Plain memory: append is about to overwrite [old.len, newLen), so,
+    // like Go for pointer-free elements, clear only what lies beyond it.
+    const uintptr newlenmem = static_cast<uintptr>(newLen) * size;
+    p = mallocgc(capmem, et, /*needzero=*/false);
+    std::memset(static_cast<char*>(p) + newlenmem, 0, capmem - newlenmem);
     if (lenmem > 0) std::memmove(p, old.array, lenmem);
-  } else if (old.len > 0) {
-    et->assign(p, old.array, static_cast<uintptr>(old.len));
+  } else {
+    // C++ objects: mallocgc constructs zero values in the whole array, and
+    // the old elements are copy-assigned over the first old.len of them.
+    p = mallocgc(capmem, et, /*needzero=*/true);
+    if (old.len > 0) et->assign(p, old.array, static_cast<uintptr>(old.len));
   }
   return slice{p, old.len, newcap};
 }

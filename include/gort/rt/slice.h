@@ -55,7 +55,10 @@ intgo nextslicecap117(intgo newLen, intgo oldLen, intgo oldCap);
 // newLen elements (newLen > old.cap), capacity chosen by the active policy
 // and rounded up so the array fills its size class. Copies old.len elements,
 // returns {new array, old.len, new cap}: the caller (append) sets the length
-// and stores the appended values. Elements from old.len on are zero values.
+// and stores the appended values into [old.len, newLen). Elements from
+// newLen on are zero values; [old.len, newLen) are zero values too for
+// non-trivial types, and left unset for trivial ones (Go skips clearing
+// what append overwrites at once).
 // Panics "growslice: cap out of range" when newLen < old.cap or the array
 // would exceed maxAlloc. Step 5.
 slice growslice(const Type* et, slice old, intgo newLen);
