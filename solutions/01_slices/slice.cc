@@ -1,8 +1,9 @@
 // Slices: makeslice, growslice (with both growth policies) and copy.
 //
-// Mirrors Go 1.19 src/runtime/slice.go. nextslicecap is Go 1.20's name for
-// the policy half of growslice; nextslicecap117 is the rule the notes teach
-// (Go <= 1.17). typedslicecopy mirrors mbarrier.go's.
+// Mirrors Go 1.19 src/runtime/slice.go. nextslicecap is the policy half of
+// growslice (later Go releases split it out under that name);
+// nextslicecap117 is the rule the notes teach (Go <= 1.17). typedslicecopy
+// mirrors mbarrier.go's.
 //
 // growslice's contract with append (the compiler side, include/gort/slice.h):
 // it returns a header whose len is still old.len; append sets the new length

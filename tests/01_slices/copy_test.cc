@@ -72,6 +72,17 @@ TEST(Step6_Copy, NonTrivialElementsAreCopyAssigned) {
   });
 }
 
+TEST(Step6_Copy, AppendingASliceToItselfIsSafe) {
+  // append(s, t...) copies t with slicecopy, after growslice if needed.
+  gort::Run([] {
+    Slice<int> s = slice_of<int>({1, 2, 3});
+    s = append(s, spread(s));  // append(s, s...)
+    EXPECT_THAT(s, ElementsAre(1, 2, 3, 1, 2, 3));
+    s = append(s, s[0]);  // an element of the array being replaced
+    EXPECT_EQ(s[6], 1);
+  });
+}
+
 TEST(Step6_Copy, CopyingOutOfABigArrayLetsItGo) {
   // The sub-slice pitfall from the notes: a small slice of a big array keeps
   // the whole array alive. copy into a fresh slice holds only what it needs.

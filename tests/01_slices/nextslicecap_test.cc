@@ -108,6 +108,11 @@ TEST(Step3_Nextslicecap, OverflowFallsBackToTheRequestedLength) {
   const std::int64_t max = std::numeric_limits<std::int64_t>::max();
   const std::int64_t old_cap = max / 2 + 1;  // doubling overflows
   EXPECT_EQ(rt::nextslicecap(max, old_cap), max);
+  // Here doubling fits (2^63-2), so the 1.25x loop runs and overflows on
+  // its fourth addition.
+  const std::int64_t want = max - 1;               // 2^63 - 2
+  const std::int64_t quarter_old = (max >> 1);     // 2^62 - 1
+  EXPECT_EQ(rt::nextslicecap(want, quarter_old), want);
 }
 
 // Step 4: the rule in the notes, taught as Go <= 1.17's. Expected values are
@@ -141,6 +146,8 @@ TEST(Step4_Nextslicecap117, OverflowFallsBackToTheRequestedLength) {
   const std::int64_t max = std::numeric_limits<std::int64_t>::max();
   const std::int64_t old_cap = max / 2 + 1;
   EXPECT_EQ(rt::nextslicecap117(max, old_cap, old_cap), max);
+  // Doubling fits; the +25% loop overflows instead.
+  EXPECT_EQ(rt::nextslicecap117(max - 1, max >> 1, max >> 1), max - 1);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // GORT_KATA_TODO: what a kata stub does until the learner writes it.
 //
-// A stub calls GORT_KATA_TODO("growslice", "chapters/01_slices/README.md#growth")
+// A stub calls GORT_KATA_TODO("growslice", "chapters/01_slices/README.md#step-5-growslice")
 // and fails fast: it throws rt::KataTodoError, whose message names the
 // function, the chapter section to read and the file to edit. GoogleTest
 // reports it as the failure of the test that called the stub, and the

@@ -1,9 +1,9 @@
 // The runtime side of Go slices: the slice header and the functions the
 // compiler calls for make([]T, len, cap), append and copy.
 //
-// Mirrors Go 1.19 src/runtime/slice.go; nextslicecap is the name Go 1.20
-// gave to the growth-policy part of growslice, split out here so each policy
-// can be read (and written, in the kata) on its own.
+// Mirrors Go 1.19 src/runtime/slice.go. The growth-policy part of
+// growslice is split out as nextslicecap (the name later Go releases use
+// for it), so each policy can be read (and written, in the kata) on its own.
 //
 // Invariants of a slice header s:
 //   0 <= s.len <= s.cap;
