@@ -13,21 +13,36 @@
 // An unrecovered panic or a fatal error ends the whole process the way Go
 // does: Go's text on stderr and exit status 2.
 //
-// Today main runs on the calling thread; the scheduler chapter makes it
-// goroutine 1 on a GMP scheduler without changing this interface.
+// main runs as goroutine 1 on gort's GMP scheduler (chapter 04); the
+// calling thread becomes m0. Goroutines still running or blocked when main
+// returns are discarded, as when a Go process exits. A goroutine blocked
+// forever inside gort::Syscall keeps Run from returning.
 #ifndef GORT_GORT_H_
 #define GORT_GORT_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "include/gort/go.h"
 #include "include/gort/slice.h"
 
 namespace gort {
 
 struct Options {
-  // Runtime debug settings in GODEBUG's syntax ("slicegrowth=go1.17"),
-  // applied after the GODEBUG environment variable, so they win.
+  // Number of ps (GOMAXPROCS). 0: the GOMAXPROCS environment variable, else
+  // the number of CPUs.
+  int gomaxprocs = 0;
+  // Seed of every random choice the runtime makes (steal victims, select
+  // order, map seeds, ...). 0: random. With gomaxprocs = 1 a fixed seed
+  // replays a program's schedule exactly.
+  std::uint64_t seed = 0;
+  // Usable bytes of every goroutine stack (rounded up to pages). 0: 256 KiB.
+  std::size_t stack_size = 0;
+  // Runtime debug settings in GODEBUG's syntax ("slicegrowth=go1.17",
+  // "schedtrace=100", "asyncpreemptoff=1"), applied after the GODEBUG
+  // environment variable, so they win.
   std::string godebug;
 };
 

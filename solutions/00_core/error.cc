@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "include/gort/rt/runtime2.h"
 
 namespace gort::rt {
 namespace {
@@ -101,7 +102,9 @@ void throw_(const char* s) {
 }
 
 void fatalpanic(const Panic& p) {
-  std::fprintf(stderr, "panic: %s\n\ngoroutine 1 [running]:\n", p.what());
+  g* gp = getg();
+  const long long goid = gp != nullptr && gp->goid != 0 ? gp->goid : 1;
+  std::fprintf(stderr, "panic: %s\n\ngoroutine %lld [running]:\n", p.what(), goid);
   exit2();
 }
 

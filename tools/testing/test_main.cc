@@ -74,6 +74,19 @@ class Watchdog : public testing::EmptyTestEventListener {
   std::thread thread_;  // last: starts after the fields above exist
 };
 
+// In a death-test child (gort programs run in one each, see
+// tests/04_scheduler/program.h) GoogleTest's own failure output is lost:
+// only the child's stderr reaches the parent. Echo failures there.
+class ChildFailureReporter : public testing::EmptyTestEventListener {
+ public:
+  void OnTestPartResult(const testing::TestPartResult& result) override {
+    if (!result.failed() || !testing::internal::InDeathTestChild()) return;
+    std::fprintf(stderr, "%s:%d: Failure\n%s\n",
+                 result.file_name() != nullptr ? result.file_name() : "unknown file",
+                 result.line_number(), result.message());
+  }
+};
+
 std::chrono::seconds WatchdogLimit() {
   if (const char* s = std::getenv("GORT_TEST_TIMEOUT_SECONDS")) {
     long v = std::strtol(s, nullptr, 10);
@@ -91,5 +104,6 @@ int main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
   // The listener list owns the watchdog and deletes it at exit.
   testing::UnitTest::GetInstance()->listeners().Append(new Watchdog(WatchdogLimit()));
+  testing::UnitTest::GetInstance()->listeners().Append(new ChildFailureReporter);
   return RUN_ALL_TESTS();
 }

@@ -1,0 +1,3 @@
+module gort/groundtruth/scheduler
+
+go 1.19
