@@ -143,7 +143,7 @@ void sigPreemptHandler(int /*sig*/, siginfo_t* /*info*/, void* ctx) {
   errno = saved_errno;
 }
 
-void sigSegvHandler(int sig, siginfo_t* info, void* ctx) {
+[[maybe_unused]] void sigSegvHandler(int sig, siginfo_t* info, void* ctx) {
   const uintptr addr = reinterpret_cast<uintptr>(info->si_addr);
   if (isStackGuardAddress(addr)) {
     g* gp = gort_getg();
@@ -198,6 +198,12 @@ void initSignals() {
 }
 
 void minitSignals(m* mp) {
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer gives every thread an alternate signal stack of its
+  // own (and unmaps it at thread exit): use that one.
+  (void)mp;
+  return;
+#endif
   // An alternate signal stack, so the SIGSEGV of a stack overflow can run.
   if (mp->gsignalStack == nullptr) mp->gsignalStack = std::malloc(kSigStackSize);
   stack_t ss;
@@ -208,6 +214,7 @@ void minitSignals(m* mp) {
 }
 
 void unminitSignals(m* mp) {
+  if (mp->gsignalStack == nullptr) return;
   stack_t ss;
   std::memset(&ss, 0, sizeof(ss));
   ss.ss_flags = SS_DISABLE;

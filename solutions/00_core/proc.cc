@@ -198,7 +198,13 @@ void mcall(void (*fn)(g*)) {
   saveEhGlobals(gp);
   setg(mp->g0);
 #if GORT_TSAN
+  // g0 restarts from its base on every mcall, but ThreadSanitizer's view of
+  // a fiber's call stack only grows when frames are abandoned rather than
+  // returned from; give g0 a fresh fiber each time and drop the old one.
+  void* old_g0_fiber = mp->g0->tsanFiber;
+  mp->g0->tsanFiber = __tsan_create_fiber(0);
   __tsan_switch_to_fiber(mp->g0->tsanFiber, 0);
+  if (old_g0_fiber != mp->tsanThreadFiber) __tsan_destroy_fiber(old_g0_fiber);
 #endif
   asanStartSwitch(&gp->asanFakeStack, mp->g0->stack_);
   gort_mcall(&mcallTrampoline, gp, &gp->sched.sp, mp->g0->sched.sp);
@@ -251,7 +257,7 @@ void goroutineStart(g* gp) {
 
 void dropg() {
   m* mp = getm();
-  if (mp->curg != nullptr) mp->curg->m_ = nullptr;
+  if (g* gp = mp->curg.load()) gp->m_ = nullptr;
   mp->curg = nullptr;
 }
 
@@ -263,6 +269,12 @@ void goexit0(g* gp) {
   casgstatus(gp, _Grunning, _Gdead);
   gp->m_ = nullptr;
   gp->sched.sp = 0;  // its context is gone: a reuse starts afresh
+#if GORT_TSAN
+  // ThreadSanitizer tracks each fiber like a thread and caps their number:
+  // keep one only per started, unfinished goroutine (stack.cc makes them).
+  __tsan_destroy_fiber(gp->tsanFiber);
+  gp->tsanFiber = nullptr;
+#endif
   gp->param = nullptr;
   gp->waitreason = waitReason::waitReasonZero;
   gp->preempt.store(false, std::memory_order_relaxed);
@@ -281,15 +293,13 @@ void goexit0(g* gp) {
 g* malg() {
   g* newg = new g;
   newg->atomicstatus.store(_Gidle, std::memory_order_relaxed);
-#if GORT_TSAN
-  newg->tsanFiber = __tsan_create_fiber(0);
-#endif
   return newg;
 }
 
 void freeg(g* gp) {
   if (!gp->issystem) stackfree(gp->stack_);  // a g0's stack is its thread's
 #if GORT_TSAN
+  // A g0's fiber is its thread's own (or was destroyed by mexit).
   if (gp->tsanFiber != nullptr && !gp->issystem) __tsan_destroy_fiber(gp->tsanFiber);
 #endif
   delete gp;
@@ -344,8 +354,7 @@ void gfput(p* pp, g* gp) {
 
 g* gfget(p* pp) {
 retry:
-  if (pp->gFree.head == nullptr &&
-      (sched.gFree.stack != nullptr || sched.gFree.noStack != nullptr)) {
+  if (pp->gFree.head == nullptr && sched.gFree.n.load(std::memory_order_relaxed) > 0) {
     lock(&sched.gFree.lock);
     // Move a batch of free gs to the p.
     while (pp->gFree.n < 32) {
@@ -476,6 +485,7 @@ void mstart(m* mp) {
   mp->g0->stack_.hi = sp;
 #if GORT_TSAN
   mp->g0->tsanFiber = __tsan_get_current_fiber();
+  mp->tsanThreadFiber = mp->g0->tsanFiber;
 #endif
   mp->g0->sched.sp = sp;
   asanStartSwitch(nullptr, mp->g0->stack_);
@@ -491,6 +501,13 @@ namespace {
   m* mp = getm();
   if (mp->p_ != nullptr) releasep();
   mp->exiting = true;
+#if GORT_TSAN
+  // Back to the thread's own fiber, where mstart's frame lives.
+  void* g0_fiber = mp->g0->tsanFiber;
+  __tsan_switch_to_fiber(mp->tsanThreadFiber, 0);
+  if (g0_fiber != mp->tsanThreadFiber) __tsan_destroy_fiber(g0_fiber);
+  mp->g0->tsanFiber = mp->tsanThreadFiber;
+#endif
   asanStartSwitch(nullptr, mp->g0->stack_);
   gort_gogo(mp->mstartbuf.sp);
 }
@@ -588,7 +605,7 @@ void handoffp(p* pp) {
   // return a g to run on pp.
 
   // If it has local work, start it straight away.
-  if (!runqempty(pp) || sched.runqsize != 0) {
+  if (!runqempty(pp) || sched.runqsize.load() != 0) {
     startm(pp, false);
     return;
   }
@@ -608,7 +625,7 @@ void handoffp(p* pp) {
     unlock(&sched.lock);
     return;
   }
-  if (sched.runqsize != 0) {
+  if (sched.runqsize.load() != 0) {
     unlock(&sched.lock);
     startm(pp, false);
     return;
@@ -827,7 +844,7 @@ bool exitsyscallfast(p* oldp) {
     return true;
   }
   // Try to get any other idle p.
-  if (sched.pidle != nullptr) {
+  if (sched.npidle.load() > 0) {
     lock(&sched.lock);
     p* pp = pidleget(0);
     unlock(&sched.lock);
@@ -1077,7 +1094,7 @@ void schedtrace(bool detailed) {
       "SCHED ", (now - schedStartTime) / 1'000'000, "ms: gomaxprocs=", gomaxprocs.load(),
       " idleprocs=", sched.npidle.load(), " threads=", mcount(),
       " spinningthreads=", sched.nmspinning.load(), " idlethreads=", sched.nmidle,
-      " runqueue=", sched.runqsize);
+      " runqueue=", sched.runqsize.load());
   if (detailed) {
     absl::StrAppend(&line, " gcwaiting=", sched.gcwaiting.load(), " nmidlelocked=0",
                     " stopwait=", sched.stopwait, " sysmonwait=", sched.sysmonwait.load(), "\n");
@@ -1087,9 +1104,9 @@ void schedtrace(bool detailed) {
     const std::uint32_t h = pp->runqhead.load();
     const std::uint32_t t = pp->runqtail.load();
     if (detailed) {
-      m* mp = pp->m_;
+      m* mp = pp->m_.load();
       absl::StrAppend(&line, "  P", i, ": status=", pp->status.load(), " schedtick=",
-                      pp->schedtick, " syscalltick=", pp->syscalltick.load(),
+                      pp->schedtick.load(), " syscalltick=", pp->syscalltick.load(),
                       " m=", mp != nullptr ? mp->id : -1, " runqsize=", t - h,
                       " gfreecnt=", pp->gFree.n, " timerslen=", pp->numTimers.load(), "\n");
     } else {

@@ -14,6 +14,10 @@
 #include "include/gort/rt/error.h"
 #include "include/gort/rt/lock.h"
 
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
 namespace gort::rt {
 
 uintptr stackSize = 256 * 1024;
@@ -105,6 +109,9 @@ bool isStackGuardAddress(uintptr addr) {
 }
 
 void gostartcall(g* gp, void (*fn)(g*)) {
+#if defined(__SANITIZE_THREAD__)
+  if (gp->tsanFiber == nullptr) gp->tsanFiber = __tsan_create_fiber(0);
+#endif
   // Build the frame gort_gogo pops (asm_amd64.S): control words, six
   // callee-saved registers with r12 = gp and r13 = fn, and gort_goentry as
   // the resume address.

@@ -135,10 +135,11 @@ void globrunqputbatch(gQueue* batch, std::int32_t n) {
 }
 
 g* globrunqget(p* pp, std::int32_t max) {
-  if (sched.runqsize == 0) return nullptr;
+  const std::int32_t size = sched.runqsize.load(std::memory_order_relaxed);
+  if (size == 0) return nullptr;
 
-  std::int32_t n = sched.runqsize / gomaxprocs.load(std::memory_order_relaxed) + 1;
-  if (n > sched.runqsize) n = sched.runqsize;
+  std::int32_t n = size / gomaxprocs.load(std::memory_order_relaxed) + 1;
+  if (n > size) n = size;
   if (max > 0 && n > max) n = max;
   if (n > static_cast<std::int32_t>(kRunqSize / 2)) n = kRunqSize / 2;
 

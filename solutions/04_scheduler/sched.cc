@@ -83,7 +83,7 @@ top:
   // Check the global runnable queue once in a while to ensure fairness.
   // Otherwise two goroutines can completely occupy the local runqueue by
   // constantly respawning each other.
-  if (pp->schedtick % 61 == 0 && sched.runqsize > 0) {
+  if (pp->schedtick % 61 == 0 && sched.runqsize.load() > 0) {
     lock(&sched.lock);
     gp = globrunqget(pp, 1);
     unlock(&sched.lock);
@@ -119,7 +119,7 @@ top:
   if (g* gp = runqget(pp, inheritTime)) return gp;
 
   // global runq
-  if (sched.runqsize != 0) {
+  if (sched.runqsize.load() != 0) {
     lock(&sched.lock);
     g* gp = globrunqget(pp, 0);
     unlock(&sched.lock);
@@ -153,7 +153,7 @@ top:
     unlock(&sched.lock);
     goto top;
   }
-  if (sched.runqsize != 0) {
+  if (sched.runqsize.load() != 0) {
     g* gp = globrunqget(pp, 0);
     unlock(&sched.lock);
     *inheritTime = false;

@@ -51,17 +51,17 @@ TEST(Step6_Sysmon, RetakeTakesAPStuckInASyscall) {
   ExpectProgram([] {
     std::atomic<bool> in_call{false};
     std::atomic<bool> release{false};
+    std::atomic<bool> finished{false};
     go([&] {
       Syscall([&] {
         in_call = true;
         while (!release.load()) ::usleep(200);
       });
+      finished = true;
     });
     while (!in_call.load()) Gosched();
     // Wait (bounded by the watchdog) until sysmon has retaken the p: the
     // syscalling goroutine's m no longer holds one.
-    std::uint64_t retaken_before = 0;
-    (void)retaken_before;
     bool p_retaken = false;
     for (int i = 0; i < 5000 && !p_retaken; i++) {
       Sleep(absl::Milliseconds(1));
@@ -74,6 +74,8 @@ TEST(Step6_Sysmon, RetakeTakesAPStuckInASyscall) {
       unlock(&rt::sched.lock);
     }
     release = true;
+    // main's locals must outlive the goroutine that uses them.
+    while (!finished.load()) Gosched();
     EXPECT_TRUE(p_retaken);
   }, {.gomaxprocs = 2});
 }

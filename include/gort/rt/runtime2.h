@@ -165,7 +165,7 @@ struct m {
   // the m's own thread changes it.
   std::atomic<std::int32_t> locks{0};
   g* g0 = nullptr;      // goroutine with the thread's own stack: runs the scheduler
-  g* curg = nullptr;    // current running user goroutine
+  std::atomic<g*> curg{nullptr};  // current running user goroutine; read by sysmon
   p* p_ = nullptr;      // attached p for executing Go code (null if none)
   p* nextp = nullptr;   // p to acquire when woken (set by startm)
   p* oldp = nullptr;    // p that was attached before a syscall
@@ -191,6 +191,7 @@ struct m {
   void* gsignalStack = nullptr;  // alternate signal stack
   std::atomic<std::uint32_t> preemptGen{0};  // async preemptions delivered
   std::atomic<bool> signalPending{false};    // SIGURG sent, not yet handled
+  void* tsanThreadFiber = nullptr;  // gort: the thread's own TSan fiber
 };
 
 // Size of a p's local run queue (Go: len(p.runq)).
@@ -200,10 +201,11 @@ struct p {
   std::int32_t id = 0;
   std::atomic<std::uint32_t> status{_Pidle};
   p* link = nullptr;  // next p on the idle list
-  std::uint32_t schedtick = 0;    // incremented on every scheduler call
+  // Incremented on every scheduler call; sysmon reads it from its thread.
+  std::atomic<std::uint32_t> schedtick{0};
   std::atomic<std::uint32_t> syscalltick{0};  // incremented on every syscall
   sysmontick sysmontick_;         // last tick observed by sysmon
-  m* m_ = nullptr;                // back-link to associated m (null if idle)
+  std::atomic<m*> m_{nullptr};    // back-link to associated m (null if idle); read by sysmon
 
   // Queue of runnable goroutines. Accessed without lock: the owner pushes
   // and pops at the tail/head, thieves take from the head with CAS.
@@ -263,15 +265,16 @@ struct schedt {
   std::atomic<std::int32_t> nmspinning{0};
 
   // Global runnable queue.
-  gQueue runq;              // guarded by lock
-  std::int32_t runqsize = 0;  // guarded by lock
+  gQueue runq;  // guarded by lock
+  // Written under lock; read without it as a hint (as Go does), hence atomic.
+  std::atomic<std::int32_t> runqsize{0};
 
   // Global cache of dead gs (those with and without stacks).
   struct {
     mutex lock;
     g* stack = nullptr;    // gs with a stack; guarded by lock
     g* noStack = nullptr;  // gs without; guarded by lock
-    std::int32_t n = 0;    // guarded by lock
+    std::atomic<std::int32_t> n{0};  // written under lock; read as a hint
   } gFree;
 
   std::atomic<std::uint32_t> gcwaiting{0};  // stop-the-world pending
