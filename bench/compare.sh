@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the slices benchmarks of gort (C++, with std::vector as the C++ peer)
-# and of real Go side by side. Needs Go 1.19: tools/setup.sh --go.
+# Runs gort's benchmarks (slices, with std::vector as the C++ peer; the
+# scheduler) and their real-Go twins side by side. Needs Go 1.19:
+# tools/setup.sh --go.
 #
 #   bench/compare.sh [min_time_seconds]   (default 0.5)
 set -euo pipefail
@@ -10,8 +11,10 @@ min_time="${1:-0.5}"
 go=/usr/lib/go-1.19/bin/go
 [[ -x $go ]] || go=$(command -v go || true)
 
-echo "== gort and std::vector (bazel run -c opt //bench:slices_bench)"
-bazel run -c opt //bench:slices_bench -- --benchmark_min_time="$min_time" 2>/dev/null
+for suite in slices_bench sched_bench; do
+  echo "== gort: bazel run -c opt //bench:$suite"
+  bazel run -c opt "//bench:$suite" -- --benchmark_min_time="$min_time" 2>/dev/null
+done
 
 if [[ -n $go ]]; then
   echo
