@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -225,6 +226,15 @@ void gogo(g* gp) {
   gort_gogo(gp->sched.sp);
 }
 
+std::exception_ptr programException;  // guarded by programExceptionLock
+mutex programExceptionLock;
+
+void recordProgramException(std::exception_ptr e) {
+  lock(&programExceptionLock);
+  if (!programException) programException = std::move(e);
+  unlock(&programExceptionLock);
+}
+
 // The first frame of every goroutine (gostartcall points gort_goentry here).
 void goroutineStart(g* gp) {
   asanFinishSwitch(nullptr);
@@ -235,13 +245,13 @@ void goroutineStart(g* gp) {
     fn.fn(fn.arg);
   } catch (const Panic& p) {
     fatalpanic(p);
-  } catch (const KataTodoError& e) {
-    // A kata stub ran inside a goroutine: say which, and stop the program
-    // the way an unrecovered panic would.
-    std::fprintf(stderr, "panic: %s\n\ngoroutine %lld [running]:\n", e.what(),
-                 static_cast<long long>(gp->goid));
-    std::fflush(stderr);
-    std::_Exit(2);
+  } catch (const KataTodoError&) {
+    // A kata stub ran inside a goroutine. End the program and let gort::Run
+    // rethrow it, so the test that ran the program fails with the stub's
+    // message instead of the whole test binary dying.
+    recordProgramException(std::current_exception());
+    mainExited();
+    goexit1();
   }
   if (gp->goid == 1) mainExited();
   goexit1();

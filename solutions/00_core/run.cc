@@ -129,6 +129,7 @@ namespace gort {
 void Run(absl::FunctionRef<void()> main, const Options& options) {
   using namespace rt;
   if (g_running.exchange(true)) throw_("gort::Run: a runtime is already running");
+  programException = nullptr;
 
   // schedinit.
   resetGlobals();
@@ -227,6 +228,11 @@ void Run(absl::FunctionRef<void()> main, const Options& options) {
   ReleaseHeapForTeardown();
   debug.slicegrowth.store(SliceGrowth::kGo118);
   g_running.store(false);
+  if (programException) {
+    std::exception_ptr e = programException;
+    programException = nullptr;
+    std::rethrow_exception(e);
+  }
 }
 
 }  // namespace gort

@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "include/gort/gort.h"
+#include "include/gort/rt/kata.h"
 #include "include/gort/rt/lock.h"
 #include "include/gort/rt/malloc.h"
 #include "include/gort/rt/proc.h"
@@ -201,6 +202,31 @@ TEST(Step6_Sysmon, NothingLeaksAcrossAThousandRuns) {
         std::_Exit(ok ? 0 : 1);
       },
       ::testing::ExitedWithCode(0), "");
+}
+
+}  // namespace
+}  // namespace gort
+
+namespace gort {
+namespace {
+
+// Not a kata step: the runtime's handling of an unwritten kata function
+// called inside a goroutine (chapter 01's tests rely on it).
+TEST(RuntimeKataTodo, StubInAGoroutineEndsTheProgramAndRunRethrows) {
+  EXPECT_EXIT(
+      {
+        try {
+          gort::Run([] {
+            go([] { GORT_KATA_TODO("example", "chapters/04_scheduler/README.md"); });
+            for (;;) Sleep(absl::Milliseconds(1));  // ended by the stub
+          });
+        } catch (const rt::KataTodoError& e) {
+          std::fprintf(stderr, "rethrown: %s\n", e.what());
+          std::_Exit(0);
+        }
+        std::_Exit(1);
+      },
+      ::testing::ExitedWithCode(0), "rethrown: KATA TODO: example");
 }
 
 }  // namespace

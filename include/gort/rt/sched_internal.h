@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <vector>
 
 #include "include/gort/rt/runtime2.h"
@@ -48,6 +49,11 @@ void preemptall();
 
 // Called when the main goroutine returns: the program ends.
 void mainExited();
+
+// An exception that must end the program and be rethrown by gort::Run (a
+// kata stub's KataTodoError escaping a goroutine). The first one wins.
+void recordProgramException(std::exception_ptr e);
+extern std::exception_ptr programException;
 [[noreturn]] void fatalDeadlock(const char* msg);
 
 // Per-thread signal setup (alternate stack for the stack-overflow handler).
