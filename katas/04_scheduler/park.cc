@@ -31,7 +31,14 @@ void goready(g* /*gp*/) {
   GORT_KATA_TODO("goready", "chapters/04_scheduler/README.md#step-3-parking-and-readying");
 }
 
-// To the global queue, then schedule.
+// On g0: mark gp runnable, drop it from the m, put it on the global queue
+// (under sched.lock), schedule.
+void goschedImpl(g* /*gp*/) {
+  GORT_KATA_TODO("goschedImpl", "chapters/04_scheduler/README.md#step-3-parking-and-readying");
+}
+
+// Pin the m, then mcall a continuation that releases the pin and calls
+// goschedImpl.
 void gosched() {
   GORT_KATA_TODO("gosched", "chapters/04_scheduler/README.md#step-3-parking-and-readying");
 }

@@ -234,13 +234,8 @@ namespace {
 
 // The preempted goroutine's continuation on g0: back to the global queue.
 void gopreempt_m(g* gp) {
-  releasem(getm());
-  casgstatus(gp, _Grunning, _Grunnable);
-  dropg();
-  lock(&sched.lock);
-  globrunqput(gp);
-  unlock(&sched.lock);
-  schedule();
+  releasem(getm());  // the preempted g's acquirem
+  goschedImpl(gp);
 }
 
 }  // namespace
@@ -261,8 +256,6 @@ void checkPreempt() {
 // ---- sysmon -------------------------------------------------------------
 
 void sysmon() {
-  m* mp = getm();
-  (void)mp;
   std::uint32_t idle = 0;  // how many cycles in succession we had not woken somebody
   std::uint32_t delay = 0;
   std::int64_t lasttrace = 0;

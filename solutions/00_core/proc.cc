@@ -215,14 +215,12 @@ void mcall(void (*fn)(g*)) {
 }
 
 void gogo(g* gp) {
-  m* mp = getm();
   setg(gp);
 #if GORT_TSAN
   __tsan_switch_to_fiber(gp->tsanFiber, 0);
 #endif
   // g0's frames below its base are dead once we leave: no fake stack to keep.
   asanStartSwitch(nullptr, gp->stack_);
-  (void)mp;
   gort_gogo(gp->sched.sp);
 }
 
@@ -706,6 +704,15 @@ void pidleput(p* pp, std::int64_t /*now*/) {
   sched.npidle.fetch_add(1);
 }
 
+bool acquireIdleP() {
+  lock(&sched.lock);
+  p* pp = pidleget(0);
+  unlock(&sched.lock);
+  if (pp == nullptr) return false;
+  acquirep(pp);
+  return true;
+}
+
 p* pidleget(std::int64_t /*now*/) {
   // REQUIRES: sched.lock held.
   p* pp = sched.pidle;
@@ -845,7 +852,6 @@ void entersyscallblock() {
 namespace {
 
 bool exitsyscallfast(p* oldp) {
-  m* mp = getm();
   // Try to re-acquire the last p.
   std::uint32_t s = _Psyscall;
   if (oldp != nullptr && oldp->status.load() == _Psyscall &&
@@ -854,17 +860,7 @@ bool exitsyscallfast(p* oldp) {
     return true;
   }
   // Try to get any other idle p.
-  if (sched.npidle.load() > 0) {
-    lock(&sched.lock);
-    p* pp = pidleget(0);
-    unlock(&sched.lock);
-    if (pp != nullptr) {
-      acquirep(pp);
-      return true;
-    }
-  }
-  (void)mp;
-  return false;
+  return sched.npidle.load() > 0 && acquireIdleP();
 }
 
 // exitsyscall slow path on g0: no p for us; queue gp and park the m.
@@ -1023,7 +1019,6 @@ p* procresize(std::int32_t nprocs) {
   gomaxprocs.store(nprocs);
 
   m* mp = getm();
-  g* gp = getg();
   if (mp->p_ != nullptr && mp->p_->id < nprocs) {
     // Continue to use the current p.
     mp->p_->status.store(_Prunning);
@@ -1038,7 +1033,6 @@ p* procresize(std::int32_t nprocs) {
     pp->status.store(_Pidle);
     acquirep(pp);
   }
-  (void)gp;
 
   // Release resources from unused ps: move their gs to the global queue.
   for (std::int32_t i = nprocs; i < old; i++) {

@@ -183,8 +183,7 @@ void Run(absl::FunctionRef<void()> main, const Options& options) {
   // The main goroutine.
   absl::FunctionRef<void()> fn = main;
   MainArg arg{&fn};
-  g* maing = newproc(funcval{&runMain, &arg, nullptr});
-  (void)maing;
+  newproc(funcval{&runMain, &arg, nullptr});
   mainStarted.store(true);
 
   mstart(m0);  // runs the scheduler; returns once the program has ended

@@ -35,15 +35,10 @@ void park_m(g* gp) {
   schedule();
 }
 
-// Gosched continuation on g0: the g goes to the global queue.
+// Gosched continuation on g0.
 void gosched_m(g* gp) {
   releasem(getm());  // gosched's acquirem
-  casgstatus(gp, _Grunning, _Grunnable);
-  dropg();
-  lock(&sched.lock);
-  globrunqput(gp);
-  unlock(&sched.lock);
-  schedule();
+  goschedImpl(gp);
 }
 
 bool parkunlock_c(g* /*gp*/, void* lockp) {
@@ -81,6 +76,15 @@ void ready(g* gp, bool next) {
 }
 
 void goready(g* gp) { ready(gp, true); }
+
+void goschedImpl(g* gp) {
+  casgstatus(gp, _Grunning, _Grunnable);
+  dropg();
+  lock(&sched.lock);
+  globrunqput(gp);
+  unlock(&sched.lock);
+  schedule();
+}
 
 void gosched() {
   acquirem();  // released by gosched_m on g0

@@ -167,17 +167,12 @@ top:
   // potentially concurrently with submission of new work. We must first
   // drop nmspinning and then check all per-p queues again; otherwise a g
   // submitted in between could be missed by everyone.
-  const bool wasSpinning = mp->spinning;
   if (mp->spinning) {
     mp->spinning = false;
     if (sched.nmspinning.fetch_sub(1) - 1 < 0) throw_("findrunnable: negative nmspinning");
     for (p* p2 : allp) {
       if (!runqempty(p2)) {
-        lock(&sched.lock);
-        p* pp2 = pidleget(0);
-        unlock(&sched.lock);
-        if (pp2 != nullptr) {
-          acquirep(pp2);
+        if (acquireIdleP()) {
           mp->spinning = true;
           sched.nmspinning.fetch_add(1);
           goto top;
@@ -186,20 +181,13 @@ top:
       }
     }
   }
-  (void)wasSpinning;
 
   // No work: if a timer is pending anywhere, become the m that sleeps
   // until it (Go blocks in netpoll here), unless another m already does.
   pollUntil = timeSleepUntil();
   if (pollUntil != 0 && timerSleep(pollUntil)) {
     mexitIfExiting();
-    lock(&sched.lock);
-    p* pp2 = pidleget(0);
-    unlock(&sched.lock);
-    if (pp2 != nullptr) {
-      acquirep(pp2);
-      goto top;
-    }
+    if (acquireIdleP()) goto top;
     // Every p is busy; they run the timers themselves.
   }
   stopm();

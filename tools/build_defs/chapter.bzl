@@ -17,8 +17,9 @@ header libraries, never on each other, which is what makes a chapter
 swappable: exactly one of the two is linked into a test binary.
 """
 
-load("@rules_cc//cc:defs.bzl", "cc_test")
+load("@rules_cc//cc:defs.bzl", "cc_library", "cc_test")
 load("//tools/build_defs:chapters.bzl", "CHAPTERS")
+load("//tools/build_defs:copts.bzl", "GORT_COPTS")
 
 def _impls(kata_chapter = None):
     """The impl libraries of all chapters, with `kata_chapter`'s kata."""
@@ -63,4 +64,22 @@ def gort_chapter(size = "small", timeout = None):
         name = "kata",
         tags = ["manual"],
         tests = [":kata_test"],
+    )
+
+def gort_impl(srcs):
+    """Declares :impl, a chapter's implementation (reference or kata).
+
+    solutions/NN_topic/BUILD and katas/NN_topic/BUILD both call this with
+    the same file names, so the two are interchangeable in a test binary.
+    The library depends only on the runtime headers.
+
+    Args:
+      srcs: the chapter's runtime .cc files.
+    """
+    cc_library(
+        name = "impl",
+        srcs = srcs,
+        copts = GORT_COPTS,
+        visibility = ["//visibility:public"],
+        deps = ["//include/gort/rt"],
     )

@@ -97,6 +97,11 @@ void goready(g* gp);
 // Gosched yields the processor: the current g goes to the global queue.
 void gosched();
 
+// goschedImpl, on g0: gp (just switched away from, still _Grunning) goes to
+// the global queue and the m schedules. Shared by Gosched and preemption
+// (Go: goschedImpl).
+[[noreturn]] void goschedImpl(g* gp);
+
 // Goexit ends the current goroutine (runs no deferred calls yet: the
 // defer chapter adds them).
 [[noreturn]] void goexit();

@@ -41,6 +41,9 @@ void mstart(m* mp);
 void mexitIfExiting();
 std::int32_t mcount();
 void gcstopm();
+// Takes an idle p (under sched.lock) and wires it to this m. Returns false
+// if there was none.
+bool acquireIdleP();
 // The number of ps startTheWorld installs (set by GOMAXPROCS), 0 = keep.
 extern std::int32_t newprocs;
 // Yields if the scheduler asked the current g to (cooperative preemption).
