@@ -100,6 +100,8 @@ void throw_(const char* s) {
   exit2();
 }
 
+void fatal(const char* s) { throw_(s); }
+
 void fatalpanic(const Panic& p) {
   std::fprintf(stderr, "panic: %s\n\ngoroutine 1 [running]:\n", p.what());
   exit2();
