@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "include/gort/map.h"
 #include "include/gort/slice.h"
 
 namespace gort {

@@ -6,4 +6,5 @@ Adding a chapter: append it here and follow docs/adding-a-chapter.md.
 
 CHAPTERS = [
     "01_slices",
+    "02_maps",
 ]
