@@ -125,6 +125,18 @@ inline void I64Put(rt::hmap* h, std::int64_t k, std::int64_t v) {
   *static_cast<std::int64_t*>(rt::mapassign(I64MapType(), h, &k)) = v;
 }
 
+// Inserts key -> key for keys first, first+1, ... until h->B reaches b
+// (the insert that starts the doubling to b is the last one). Returns the
+// next unused key.
+inline std::int64_t InsertUntilB(rt::hmap* h, int b, std::int64_t first = 0) {
+  std::int64_t k = first;
+  while (h->B < b) {
+    I64Put(h, k, k);
+    ++k;
+  }
+  return k;
+}
+
 // A map's internals, seen from a typed Map.
 template <class K, class V>
 rt::MapView View(const Map<K, V>& m) {

@@ -421,10 +421,10 @@ struct PointerFree<internal::MapBucket<K, V>>
 template <class K, class V>
 const maptype* MapTypeOf() {
   using Bucket = internal::MapBucket<K, V>;
-  static_assert(internal::HashFor<K>() != nullptr,
+  static_assert(internal::kHashable<K>,
                 "map key type has no hash: use a plain-memory type, float, double, "
                 "std::string, or specialise gort::rt::Hasher<K>");
-  static_assert(internal::EqualFor<K>() != nullptr, "map key type has no ==");
+  static_assert(internal::kComparable<K>, "map key type has no ==");
   static_assert(alignof(K) <= 8 && alignof(V) <= 8, "key/elem align too big");
   // Go's layout, which the runtime's offset arithmetic assumes.
   static_assert(sizeof(Bucket) ==

@@ -210,6 +210,17 @@ bool MemEqual(const void* p, const void* q) {
   return std::memcmp(p, q, sizeof(T)) == 0;
 }
 
+// Whether T can be hashed and compared, i.e. be a map key (HashFor and
+// EqualFor below give the functions).
+template <class T>
+inline constexpr bool kHashable =
+    UserHashed<T> || std::is_same_v<T, float> || std::is_same_v<T, double> ||
+    std::is_same_v<T, std::string> || kRegularMemory<T> ||
+    (StdHashable<T> && EqualityComparable<T>);
+
+template <class T>
+inline constexpr bool kComparable = UserEqual<T> || EqualityComparable<T> || kRegularMemory<T>;
+
 // The hash function Go's compiler would pick for T (see the comment at the
 // top of this file); null when T cannot be a map key.
 template <class T>
@@ -281,7 +292,7 @@ const Type* TypeOf() {
 // building block for hashing a struct field by field in a Hasher.
 template <class T>
 uintptr typehash(const T& v, uintptr seed) {
-  static_assert(internal::HashFor<T>() != nullptr, "typehash: T has no hash");
+  static_assert(internal::kHashable<T>, "typehash: T has no hash");
   return TypeOf<T>()->hash(&v, seed);
 }
 
