@@ -14,7 +14,9 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <string>
 
+#include "include/gort/rt/alg.h"
 #include "include/gort/rt/error.h"
 #include "include/gort/rt/fastrand.h"
 #include "include/gort/rt/malloc.h"
@@ -196,6 +198,10 @@ hmap* makemap(const maptype* t, intgo hint, hmap* h) {
 // ---------------------------------------------------------------------------
 // Step 2: access.
 
+namespace {
+void* mapaccess2_fast(const maptype* t, hmap* h, const void* key, bool* ok);
+}  // namespace
+
 void* mapaccess1(const maptype* t, hmap* h, const void* key) {
   bool ok;
   return mapaccess2(t, h, key, &ok);
@@ -205,6 +211,8 @@ void* mapaccess2(const maptype* t, hmap* h, const void* key, bool* ok) {
   *ok = false;
   if (h == nullptr || h->count == 0) return zeroVal;
   if ((h->flags & hashWriting) != 0) fatal("concurrent map read and map write");
+  // What Go's compiler would have called instead (see below).
+  if (t->fast != mapslow) return mapaccess2_fast(t, h, key, ok);
   found f = lookup(t, h, key);
   if (f.b == nullptr) return zeroVal;
   *ok = true;
@@ -229,6 +237,74 @@ keyElem mapaccessK(const maptype* t, hmap* h, const void* key) {
   if (t->indirectkey()) k = *static_cast<void**>(k);
   return {k, elemOf(t, f)};
 }
+
+// Go's specialised lookups (map_fast32.go, map_fast64.go, map_faststr.go).
+// Go's compiler calls them instead of mapaccess1/2 for 4- and 8-byte
+// plain keys and for strings (maptype.fast says which); gort's typed API
+// always calls mapaccess1/2, which switch to them here. They are the same
+// search with the hash and the key comparison inlined, which matters more
+// than it seems: a lookup in a big map waits for a cache miss, and the
+// shorter its code, the more lookups the CPU can have in flight at once.
+// Not part of the kata.
+namespace {
+
+// map_fast32.go, map_fast64.go: compare whole keys, no tophash.
+template <class W>
+void* mapaccess2_fast(const maptype* t, hmap* h, const void* key, bool* ok) {
+  W k;
+  std::memcpy(&k, key, sizeof k);
+  bmap* b;
+  if (h->B == 0) {
+    b = static_cast<bmap*>(h->buckets);  // one bucket: no need to hash
+  } else {
+    const uintptr hash = sizeof(W) == 4 ? memhash32(key, h->hash0) : memhash64(key, h->hash0);
+    b = bucketForRead(t, h, hash);
+  }
+  for (; b != nullptr; b = b->overflow(t)) {
+    const char* kp = static_cast<const char*>(b->keys());
+    for (uintptr i = 0; i < bucketCnt; ++i, kp += sizeof(W)) {
+      W slot;
+      std::memcpy(&slot, kp, sizeof slot);
+      if (slot == k && !isEmpty(b->tophash[i])) {
+        *ok = true;
+        return add(b, dataOffset + bucketCnt * sizeof(W) + i * t->elemsize);
+      }
+    }
+  }
+  return zeroVal;
+}
+
+// map_faststr.go (the hashing path; Go also has a hash-free one for
+// single-bucket maps).
+void* mapaccess2_faststr(const maptype* t, hmap* h, const void* key, bool* ok) {
+  const auto* ky = static_cast<const std::string*>(key);
+  const uintptr hash = memhash(ky->data(), h->hash0, ky->size());
+  const std::uint8_t top = tophash(hash);
+  for (bmap* b = bucketForRead(t, h, hash); b != nullptr; b = b->overflow(t)) {
+    for (uintptr i = 0; i < bucketCnt; ++i) {
+      if (b->tophash[i] != top) continue;
+      const auto* k = static_cast<const std::string*>(keyAt(t, b, i));
+      if (k->size() == ky->size() && std::memcmp(k->data(), ky->data(), ky->size()) == 0) {
+        *ok = true;
+        return elemAt(t, b, i);
+      }
+    }
+  }
+  return zeroVal;
+}
+
+void* mapaccess2_fast(const maptype* t, hmap* h, const void* key, bool* ok) {
+  switch (t->fast) {
+    case mapfast32:
+      return mapaccess2_fast<std::uint32_t>(t, h, key, ok);
+    case mapfast64:
+      return mapaccess2_fast<std::uint64_t>(t, h, key, ok);
+    default:
+      return mapaccess2_faststr(t, h, key, ok);
+  }
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------
 // Step 3: assign.

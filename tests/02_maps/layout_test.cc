@@ -314,6 +314,22 @@ TEST(Step1_Layout, BucketLayoutMatchesGosCompiler) {
                /*compare_bucketsize=*/false);
 }
 
+TEST(Step1_Layout, FastPathsAreChosenAsGosCompilerChooses) {
+  // cmd/compile/internal/walk/walk.go mapfast: 4- and 8-byte plain keys
+  // and strings get Go's specialised routines (map_fast32.go,
+  // map_fast64.go, map_faststr.go), unless elems are stored out of line.
+  // maptype.fast records the choice; the kata may ignore it.
+  EXPECT_EQ((Map<std::int64_t, std::int64_t>::type()->fast), rt::mapfast64);
+  EXPECT_EQ((Map<Pair32, std::int64_t>::type()->fast), rt::mapfast64);
+  EXPECT_EQ((Map<std::int32_t, std::int8_t>::type()->fast), rt::mapfast32);
+  EXPECT_EQ((Map<std::string, std::int64_t>::type()->fast), rt::mapfaststr);
+  EXPECT_EQ((Map<double, std::int64_t>::type()->fast), rt::mapslow);
+  EXPECT_EQ((Map<std::uint8_t, std::uint8_t>::type()->fast), rt::mapslow);
+  EXPECT_EQ((Map<std::int64_t, std::array<char, 129>>::type()->fast), rt::mapslow);
+  HeapReleaser release;
+  EXPECT_EQ(rt::makemap(I64MapType(), 9, nullptr)->B, 1);
+}
+
 TEST(Step1_Hash, LowBitsPickBucketsEvenlyAndTophashUsesAllValues) {
   // The bucket is hash & bucketMask(B), the slot filter tophash(hash): both
   // ends of the hash must be well mixed. 2^17 sequential keys into 2^10

@@ -193,6 +193,13 @@ struct maptype {
   std::uint8_t elemsize;    // bytes of an elem slot (a pointer if indirect)
   std::uint16_t bucketsize;  // bytes of a bucket
   std::uint32_t flags;
+  // gort: which of Go's specialised map routines the compiler would call
+  // for this type (cmd/compile walk.go mapfast: mapfast32, mapfast64,
+  // mapfaststr, or mapslow). Go has separate functions for them
+  // (map_fast32.go, map_fast64.go, map_faststr.go); the reference
+  // implementation takes a specialised path inside the same functions
+  // instead. Nothing requires it: the generic path is always correct.
+  std::uint8_t fast;
 
   // Keys (elems) are stored out of line; the slot holds a pointer.
   bool indirectkey() const { return (flags & 1) != 0; }
@@ -203,6 +210,12 @@ struct maptype {
   // Go also sets it for strings).
   bool needkeyupdate() const { return (flags & 8) != 0; }
 };
+
+// maptype.fast values (Go: cmd/compile/internal/walk/walk.go).
+inline constexpr std::uint8_t mapslow = 0;
+inline constexpr std::uint8_t mapfast32 = 1;
+inline constexpr std::uint8_t mapfast64 = 2;
+inline constexpr std::uint8_t mapfaststr = 3;
 
 inline constexpr std::uint32_t kIndirectKey = 1;
 inline constexpr std::uint32_t kIndirectElem = 2;
@@ -401,6 +414,21 @@ constexpr bool ReflexiveKey() {
   }
 }
 
+// cmd/compile's mapfast: a specialised routine for 4- and 8-byte
+// plain-memory keys and for strings, unless the elem is stored out of line.
+template <class K, class V>
+constexpr std::uint8_t MapFast() {
+  if constexpr (sizeof(V) > maxElemSize) {
+    return mapslow;
+  } else if constexpr (std::is_same_v<K, std::string>) {
+    return mapfaststr;
+  } else if constexpr (kRegularMemory<K> && !UserHashed<K> && !UserEqual<K>) {
+    return sizeof(K) == 4 ? mapfast32 : sizeof(K) == 8 ? mapfast64 : mapslow;
+  } else {
+    return mapslow;
+  }
+}
+
 template <class K>
 constexpr bool NeedKeyUpdate() {
   return std::is_floating_point_v<K> || std::is_same_v<K, std::string> ||
@@ -446,6 +474,7 @@ const maptype* MapTypeOf() {
               (sizeof(V) > maxElemSize ? kIndirectElem : 0) |
               (internal::ReflexiveKey<K>() ? kReflexiveKey : 0) |
               (internal::NeedKeyUpdate<K>() ? kNeedKeyUpdate : 0);
+    t.fast = internal::MapFast<K, V>();
     return t;
   }();
   return &type;
