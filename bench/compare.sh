@@ -1,25 +1,41 @@
 #!/usr/bin/env bash
-# Runs gort's benchmarks (slices, with std::vector as the C++ peer; the
-# scheduler) and their real-Go twins side by side. Needs Go 1.19:
-# tools/setup.sh --go.
+# Runs one chapter's benchmarks in gort (C++, with its C++ peers) and in
+# real Go, side by side. Needs Go 1.19 for the Go side: tools/setup.sh --go.
 #
-#   bench/compare.sh [min_time_seconds]   (default 0.5)
+#   bench/compare.sh [slices|maps|sched] [min_time_seconds] [repetitions]
+#
+# Defaults: slices, 0.5 s, 1 repetition. This machine's timings vary from
+# run to run; with repetitions > 1 both sides run that many times, in turn
+# (C++, Go, C++, Go, ...), so slow phases of the machine hit both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-min_time="${1:-0.5}"
+suite="${1:-slices}"
+min_time="${2:-0.5}"
+reps="${3:-1}"
+
+case "$suite" in
+  slices) go_filter='^Benchmark(AppendOneAtATime1M|Growslice)' ;;
+  maps) go_filter='^BenchmarkMap' ;;
+  sched) go_filter='^Benchmark(GoschedSwitch|SpawnExit|ParkReadyRoundTrip|TimerAfterFuncStop)' ;;
+  *) echo "usage: bench/compare.sh [slices|maps|sched] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
+esac
 
 go=/usr/lib/go-1.19/bin/go
 [[ -x $go ]] || go=$(command -v go || true)
 
-for suite in slices_bench sched_bench; do
-  echo "== gort: bazel run -c opt //bench:$suite"
-  bazel run -c opt "//bench:$suite" -- --benchmark_min_time="$min_time" 2>/dev/null
-done
+bazel build -c opt "//bench:${suite}_bench" 2>/dev/null
+bin="bazel-bin/bench/${suite}_bench"
 
-if [[ -n $go ]]; then
+for ((i = 1; i <= reps; i++)); do
+  echo "== gort and C++ peers ($bin), round $i"
+  "$bin" --benchmark_min_time="$min_time" 2>/dev/null | grep -E '^(BM_|-----|Benchmark)'
+  if [[ -n $go ]]; then
+    echo
+    echo "== Go ($($go version | cut -d' ' -f3)), round $i"
+    (cd bench/go && "$go" test -run '^$' -bench "$go_filter" -benchtime "${min_time}s" |
+      grep -E '^(Benchmark|cpu)')
+  else
+    echo "Go not found: run tools/setup.sh --go for the Go side." >&2
+  fi
   echo
-  echo "== Go ($($go version | cut -d' ' -f3))"
-  (cd bench/go && "$go" test -run '^$' -bench . -benchtime "${min_time}s" | grep -E '^(Benchmark|cpu)')
-else
-  echo "Go not found: run tools/setup.sh --go for the Go side." >&2
-fi
+done

@@ -26,6 +26,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "include/gort/go.h"
+#include "include/gort/map.h"
 #include "include/gort/slice.h"
 
 namespace gort {

@@ -101,6 +101,8 @@ void throw_(const char* s) {
   exit2();
 }
 
+void fatal(const char* s) { throw_(s); }
+
 void fatalpanic(const Panic& p) {
   g* gp = getg();
   const long long goid = gp != nullptr && gp->goid != 0 ? gp->goid : 1;

@@ -82,4 +82,9 @@ def gort_impl(srcs):
         copts = GORT_COPTS,
         visibility = ["//visibility:public"],
         deps = ["//include/gort/rt"],
+        # Chapters call each other's runtime functions through headers only
+        # (maps use growslice and roundupsize, everything parks through the
+        # scheduler), so the linker may meet a caller after its callee's
+        # archive: linking every object makes the order irrelevant.
+        alwayslink = True,
     )

@@ -2,7 +2,7 @@
 // C++ exception that carries a panic up the stack.
 //
 // Mirrors Go 1.19 src/runtime/error.go (Error, errorString, boundsError)
-// and the entry points of panic.go (panicIndex, panicSlice*, throw).
+// and the entry points of panic.go (panicIndex, panicSlice*, throw, fatal).
 //
 // A Go panic unwinds the goroutine's stack running deferred calls; gort
 // spells that as a C++ exception (rt::Panic) so destructors and deferred
@@ -37,6 +37,19 @@ class errorString final : public error {
  public:
   explicit errorString(const char* str) : str_(str) {}
   std::string Error() const override;
+  bool RuntimeError() const override { return true; }
+
+ private:
+  const char* str_;
+};
+
+// plainError: a runtime error whose text carries no "runtime error: "
+// prefix (Go: plainError, used for "assignment to entry in nil map" and the
+// channel errors). recover() still sees a runtime.Error.
+class plainError final : public error {
+ public:
+  explicit plainError(const char* str) : str_(str) {}
+  std::string Error() const override { return str_; }
   bool RuntimeError() const override { return true; }
 
  private:
@@ -102,6 +115,11 @@ class Panic : public std::exception {
 // "fatal error: <s>" and the goroutine header to stderr and exits with
 // status 2, like a Go process. (`throw` is a C++ keyword, hence the _.)
 [[noreturn]] void throw_(const char* s);
+
+// fatal is Go 1.19's fatal: like throw_, but for failures the program
+// caused rather than the runtime (map data races, for example). Same text,
+// "fatal error: <s>", and the same exit status 2.
+[[noreturn]] void fatal(const char* s);
 
 // fatalpanic prints an unrecovered panic the way Go does
 // ("panic: <value>" + goroutine header) and exits with status 2.

@@ -29,6 +29,14 @@ extern char zerobase[8];
 // Thread-safe.
 void* mallocgc(uintptr size, const Type* typ, bool needzero);
 
+// newobject allocates one zero value of typ (Go: newobject, the
+// implementation of new(T)).
+inline void* newobject(const Type* typ) { return mallocgc(typ->size, typ, true); }
+
+// newarray allocates n zero values of typ (Go: newarray). Panics like Go
+// when n * typ->size overflows or exceeds maxAlloc.
+void* newarray(const Type* typ, intgo n);
+
 // Frees everything mallocgc has handed out, destroying non-trivial values
 // first. Called when a runtime is torn down (and by benchmarks between
 // rounds); every pointer into the heap is dead afterwards.

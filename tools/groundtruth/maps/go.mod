@@ -1,0 +1,3 @@
+module gort/groundtruth/maps
+
+go 1.19
