@@ -219,6 +219,9 @@ void Run(absl::FunctionRef<void()> main, const Options& options) {
     mp = next;
   }
   allm.store(nullptr);
+  for (p* pp : allp) freeSudogCache(pp);
+  for (p* pp : deadps) freeSudogCache(pp);
+  freeCentralSudogCache();
   for (p* pp : allp) delete pp;
   for (p* pp : deadps) delete pp;
   allp.clear();

@@ -37,6 +37,7 @@ struct g;
 struct m;
 struct p;
 struct timer;
+struct hchan;
 
 // Goroutine states (g::atomicstatus). Go's values.
 enum gstatus : std::uint32_t {
@@ -128,6 +129,33 @@ struct funcval {
   void (*drop)(void* arg) = nullptr;  // frees arg if the g never runs
 };
 
+// sudog: a g waiting on something — a channel's send or receive queue, a
+// select (one sudog per case), or a semaphore address (sema.go). A g can
+// wait on many objects at once (select) and many gs can wait on one object,
+// so the wait-list entry cannot be the g itself. sudogs come from a per-p
+// cache (acquireSudog/releaseSudog) and are never freed mid-program.
+// Mirrors Go 1.19 src/runtime/runtime2.go (type sudog).
+struct sudog {
+  g* g_ = nullptr;
+  sudog* next = nullptr;  // in a waitq (channels) or a semaRoot's wait list
+  sudog* prev = nullptr;
+  void* elem = nullptr;   // the element being sent or received into; may
+                          // point into the waiting g's stack
+  std::int64_t acquiretime = 0;
+  std::int64_t releasetime = 0;
+  std::uint32_t ticket = 0;  // semaRoot treap priority / notifyList ticket
+  // The g waits in a select: g.selectDone must be won (CAS 0 -> 1) before
+  // this sudog may be completed.
+  bool isSelect = false;
+  // The wait ended because a value was communicated (true) or because the
+  // channel was closed (false).
+  bool success = false;
+  sudog* parent = nullptr;    // semaRoot binary tree
+  sudog* waitlink = nullptr;  // g.waiting list, or semaRoot
+  sudog* waittail = nullptr;  // semaRoot
+  hchan* c = nullptr;         // the channel
+};
+
 struct g {
   // gort: m_ must stay the first field (asm_amd64.S gort_acquirem reads it).
   m* m_ = nullptr;              // current m; null when not running
@@ -139,6 +167,8 @@ struct g {
   waitReason waitreason = waitReason::waitReasonZero;  // if _Gwaiting
   std::int64_t waitsince = 0;   // approximate time the g became blocked
   void* param = nullptr;        // passed by the waker (goready) to the g
+  sudog* waiting = nullptr;     // sudogs this g waits on (valid elem ptrs)
+  std::atomic<std::uint32_t> selectDone{0};  // a select case won the race
   std::atomic<bool> preempt{false};  // preemption requested (sysmon)
   bool asyncSafePoint = false;  // stopped at an async preemption point
   funcval startfn;              // gort: what to run when first scheduled
@@ -231,6 +261,10 @@ struct p {
 
   std::atomic<bool> preempt{false};  // this p should enter the scheduler ASAP
 
+  // Cache of free sudogs (Go: sudogcache []*sudog backed by sudogbuf).
+  std::array<sudog*, 128> sudogbuf{};
+  std::int32_t nsudog = 0;
+
   // gort: steal counters for tests and schedtrace.
   std::atomic<std::uint64_t> stolenFrom{0};
   std::atomic<std::uint64_t> stoleGs{0};
@@ -287,6 +321,10 @@ struct schedt {
   std::atomic<bool> exiting{false};
   note timerSleepNote;  // the "netpoller" sleep of an m waiting for timers
   std::atomic<std::int32_t> ngsys{0};
+
+  // Central cache of free sudogs, linked through sudog::next.
+  mutex sudoglock;
+  sudog* sudogcache = nullptr;  // guarded by sudoglock
 };
 
 // The globals of a running runtime (Go: allp, allm, allgs, sched, m0, g0,
@@ -313,6 +351,15 @@ inline std::uint32_t readgstatus(const g* gp) {
   return gp->atomicstatus.load(std::memory_order_acquire);
 }
 void casgstatus(g* gp, std::uint32_t oldval, std::uint32_t newval);
+
+// A free sudog from the current p's cache (refilled from sched.sudogcache,
+// or newly allocated), and back (half the p's cache spills to the central
+// one when it is full). Mirrors Go 1.19 proc.go acquireSudog/releaseSudog.
+sudog* acquireSudog();
+void releaseSudog(sudog* s);
+// Frees every cached sudog of pp (procresize, teardown) / of sched.
+void freeSudogCache(p* pp);
+void freeCentralSudogCache();
 
 // acquirem/releasem pin the current g to its m (and p): no preemption, no
 // migration, in between. Runtime code touching "my p" must hold it.
