@@ -21,6 +21,7 @@
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
 #include "include/gort/rt/sched_internal.h"
+#include "include/gort/rt/sema.h"
 #include "include/gort/rt/stack.h"
 #include "include/gort/rt/time.h"
 
@@ -733,6 +734,29 @@ void injectglist(gQueue* glist, std::int32_t n) {
   std::int32_t idle = sched.npidle.load();
   unlock(&sched.lock);
   for (; idle > 0 && n > 0; idle--, n--) startm(nullptr, false);
+}
+
+// ---- goyield (Go 1.19 proc.go) ------------------------------------------
+
+namespace {
+
+// goyield continuation on g0: like goschedImpl, but gp goes to the tail of
+// its own p's local run queue, not to the global queue.
+void goyield_m(g* gp) {
+  m* mp = getm();
+  releasem(mp);  // goyield's acquirem
+  p* pp = mp->p_;
+  casgstatus(gp, _Grunning, _Grunnable);
+  dropg();
+  runqput(pp, gp, false);
+  schedule();
+}
+
+}  // namespace
+
+void goyield() {
+  acquirem();  // released by goyield_m on g0
+  mcall(&goyield_m);
 }
 
 // ---- Deadlock detection -----------------------------------------------
