@@ -9,4 +9,5 @@ CHAPTERS = [
     "02_maps",
     "04_scheduler",
     "07_mutex",
+    "08_rwmutex",
 ]
