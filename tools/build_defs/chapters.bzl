@@ -10,4 +10,5 @@ CHAPTERS = [
     "04_scheduler",
     "07_mutex",
     "08_rwmutex",
+    "09_waitgroup",
 ]
