@@ -40,7 +40,7 @@ TEST(Step3_NotifyList, TicketsAreHandedOutInOrder) {
   EXPECT_EQ(l.notify.load(), 0u);
 }
 
-TEST(Step3_NotifyList, TicketComparisonSurvivesWrapAround) {
+TEST(NotifyListLess, TicketComparisonSurvivesWrapAround) {
   // Go 1.19 sema.go less(): int32(a-b) < 0.
   EXPECT_TRUE(rt::less(1, 2));
   EXPECT_FALSE(rt::less(2, 2));
