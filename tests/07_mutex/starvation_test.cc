@@ -185,14 +185,22 @@ TEST(Step6_Starvation, ALoopingLockerCannotStarveAnotherGoroutine) {
     static sync::Mutex mu;
     std::atomic<bool> stop{false};
     std::atomic<bool> done{false};
+    std::atomic<int> started{0};
     go([&] {
+      started++;
       while (!stop.load()) {
         mu.Lock();
         Sleep(absl::Microseconds(100));
         mu.Unlock();
+        // Go would honour a preemption request at any call here; gort under
+        // ThreadSanitizer (no signal preemption) only at explicit points.
+        // Without one, this goroutine and main, readying each other's
+        // timers through runnext, could keep the other one queued forever.
+        PreemptPoint();
       }
     });
     go([&] {
+      started++;
       for (int i = 0; i < 10; i++) {
         Sleep(absl::Microseconds(100));
         mu.Lock();
@@ -200,6 +208,7 @@ TEST(Step6_Starvation, ALoopingLockerCannotStarveAnotherGoroutine) {
       }
       done = true;
     });
+    while (started.load() < 2) Gosched();
     // The watchdog bounds this loop; Go's test gives up after 10 s.
     while (!done.load()) Sleep(absl::Milliseconds(1));
     stop = true;
