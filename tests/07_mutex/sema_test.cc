@@ -180,6 +180,40 @@ TEST(Step2_Sema, CountingSemaphoreBoundsConcurrencyOnTwoPs) {
   }, {.gomaxprocs = 2});
 }
 
+TEST(Step2_Sema, WaitersOnManyAddressesOfOneRootWakeByAddress) {
+  // Semaphores 251 * 8 bytes apart hash to the same semaRoot (Go 1.19
+  // rootFor: (addr >> 3) % 251), so their waiters share one treap.
+  ExpectProgram([] {
+    constexpr int kAddrs = 40;
+    constexpr std::size_t kStride = rt::semTabSize * 8 / sizeof(Sema);
+    static Sema sems[kAddrs * kStride];
+    rt::semaRoot* root = rt::semroot(&sems[0]);
+    std::vector<int> woken;
+    for (int i = 0; i < kAddrs; i++) {
+      ASSERT_EQ(rt::semroot(&sems[i * kStride]), root);
+      std::atomic<rt::g*> w{nullptr};
+      go([&, i] {
+        w = rt::getg();
+        rt::semacquire(&sems[i * kStride]);
+        woken.push_back(i);
+      });
+      WaitUntilParked(w);
+    }
+    EXPECT_EQ(root->nwait.load(), static_cast<std::uint32_t>(kAddrs));
+    // Release in an order unrelated to arrival or address: each release
+    // wakes exactly the goroutine waiting on that address.
+    std::vector<int> order;
+    for (int i = 0; i < kAddrs; i++) order.push_back((i * 17) % kAddrs);
+    for (int k = 0; k < kAddrs; k++) {
+      rt::semrelease(&sems[order[k] * kStride]);
+      while (static_cast<int>(woken.size()) < k + 1) Gosched();
+      EXPECT_EQ(woken.back(), order[k]);
+    }
+    EXPECT_EQ(root->nwait.load(), 0u);
+    EXPECT_EQ(root->treap, nullptr);
+  }, {.gomaxprocs = 1});
+}
+
 TEST(Step2_SemaDeathTest, AcquireWithNobodyToReleaseIsADeadlockInSemacquire) {
   EXPECT_EXIT(gort::Run([] {
                 static Sema s{0};
