@@ -105,6 +105,9 @@ bool cansemacquire(std::atomic<std::uint32_t>* addr);
 // woken before and lost the race goes back to the front). After a wakeup
 // it returns if the waker handed the count over (sudog::ticket == 1) or if
 // it can take the count itself; otherwise it queues again.
+// (gort: the reason parameter comes from Go 1.20's semacquire1, which
+// shows Mutex and RWMutex waits as "sync.Mutex.Lock" and so on; Go 1.19
+// always parks with waitReasonSemacquire, and so does every caller here.)
 void semacquire1(std::atomic<std::uint32_t>* addr, bool lifo, semaProfileFlags profile,
                  int skipframes, waitReason reason = waitReason::waitReasonSemacquire);
 
