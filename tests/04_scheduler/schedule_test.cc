@@ -166,9 +166,10 @@ TEST(Step2_Schedule, TheSixtyFirstTickRunsAGlobalGoroutineAheadOfASelfReadyingPa
   // starts the pair and calls Gosched, which puts it on the global queue.
   // Each round of the pair takes a g from the local queue proper, one new
   // time slice (schedtick++) each; within 61 of them, schedule() must take
-  // main from the global queue. Without the rule, main would wait forever
-  // (the pair gives up after kGiveUp rounds so that the test fails instead
-  // of hanging).
+  // main from the global queue. Without the rule nothing in schedule()
+  // looks at the global queue while the local one has work, and main waits
+  // indefinitely (the pair gives up after kGiveUp rounds so that the test
+  // fails instead of hanging).
   ExpectProgram([] {
     SelfReadyingPair pair;
     for (int i = 0; i < 2; i++) {
