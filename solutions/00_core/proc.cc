@@ -287,6 +287,9 @@ void goexit0(g* gp) {
   gp->waitreason = waitReason::waitReasonZero;
   gp->preempt.store(false, std::memory_order_relaxed);
   gp->ehglobals = cxaEhGlobals{};
+  // Goexit leaves its _panic on the dead stack (Go: gdestroy clears both).
+  gp->_panic = nullptr;
+  gp->_defer = nullptr;
   dropg();
   if (mp->locks.load(std::memory_order_relaxed) != 0) {
     std::fprintf(stderr, "invalid m->locks = %d\n", mp->locks.load());

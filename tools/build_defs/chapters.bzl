@@ -7,5 +7,6 @@ Adding a chapter: append it here and follow docs/adding-a-chapter.md.
 CHAPTERS = [
     "01_slices",
     "02_maps",
+    "03_defer",
     "04_scheduler",
 ]
