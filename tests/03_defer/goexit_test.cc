@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "include/gort/gort.h"
 #include "include/gort/rt/panic.h"
+#include "include/gort/rt/runtime2.h"
 #include "tests/03_defer/puzzles.h"
 #include "tests/03_defer/test_util.h"
 
@@ -36,7 +37,7 @@ TEST(Step4_Goexit, GoexitRunsEveryDeferredCallAndRecoverReturnsNil) {
         return f.Return();
       });
     });
-    while (!done.load()) Sleep(absl::Milliseconds(1));  // wg.Wait()
+    testing::WaitFor([&] { return done.load(); });  // wg.Wait()
     Println("main done");
   });
 }
@@ -54,7 +55,7 @@ TEST(Step4_Goexit, RecoveringAPanicRaisedDuringGoexitDoesNotStopIt) {
       });
       Println("not reached either");
     });
-    while (!done.load()) Sleep(absl::Milliseconds(1));
+    testing::WaitFor([&] { return done.load(); });
     Println("main done");
   });
 }
@@ -72,8 +73,9 @@ TEST(Step4_Goexit, GoexitLeavesNoRecordsOnTheG) {
         return f.Return();
       });
     });
-    while (!done.load()) Sleep(absl::Milliseconds(1));
-    Sleep(absl::Milliseconds(1));
+    testing::WaitFor([&] { return done.load(); });
+    // The child is past its deferred calls; let it finish goexit0.
+    testing::WaitFor([&] { return rt::readgstatus(child) == rt::_Gdead; });
     ASSERT_NE(child, nullptr);
     EXPECT_EQ(child->_defer, nullptr);
     EXPECT_EQ(child->_panic, nullptr);

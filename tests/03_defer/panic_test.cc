@@ -230,7 +230,7 @@ TEST(Step3_Recover, EachGoroutineRecoversItsOwnPanic) {
         });
       });
     }
-    while (done.load() < 3) Sleep(absl::Milliseconds(1));  // wg.Wait()
+    testing::WaitFor([&] { return done.load() == 3; });  // wg.Wait()
     std::sort(got.begin(), got.end());
     Println("[" + absl::StrJoin(got, " ") + "]");
   });
@@ -258,7 +258,7 @@ TEST(Step3_Recover, DeferredCallMayParkWhileAPanicIsInFlight) {
             return f.Return();
           });
         });
-        while (!done.load()) Sleep(absl::Milliseconds(1));
+        testing::WaitFor([&] { return done.load(); });
         Println("main done");
       },
       {.gomaxprocs = 2});

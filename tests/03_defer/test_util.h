@@ -90,6 +90,15 @@ void Print(const Arg& arg) {
   Out().Write(Fmt(arg));
 }
 
+// wg.Wait() until channels exist: yields until cond() holds. Gosched, not
+// Sleep: under ThreadSanitizer a 1 ms Sleep has expired by the time the
+// goroutine has parked, so the timer readies it straight back into runnext
+// and, with one p, the goroutine it waits for may never run.
+template <class Cond>
+void WaitFor(Cond cond) {
+  while (!cond()) Gosched();
+}
+
 // Runs body as a gort program in this process and expects its output to
 // be Go's for the case (and the program to end normally, exit code 0).
 inline void ExpectGoOutput(std::string_view name, std::function<void()> body,
