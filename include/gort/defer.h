@@ -174,11 +174,16 @@ class Frame {
   // frame returns or panics. fn may be a lambda or functor (no generic
   // operator()), a function pointer, or a member function pointer whose
   // first argument is the receiver (pointer or value). Cost: one pooled
-  // record, no allocation when fn and args fit in kDeferClosureBytes.
+  // record (the frame's own for its first defer), no allocation when fn
+  // and args fit in kDeferClosureBytes.
   template <class F, class... Args>
   void defer(F&& fn, Args&&... args) {
     using C = internal::Deferred<std::decay_t<F>, std::decay_t<Args>...>;
-    rt::_defer* d = rt::newdefer();
+    // The frame's first deferred call uses the record inside the frame
+    // (Go's deferprocStack); later ones take one from the p's pool.
+    const bool inFrame = !frameRecordUsed_;
+    rt::_defer* d = inFrame ? &frameRecord_ : rt::newdefer();
+    frameRecordUsed_ = true;
     if constexpr (internal::kDeferInPlace<C>) {
       ::new (static_cast<void*>(d->buf)) C{std::forward<F>(fn), {std::forward<Args>(args)...}};
     } else {
@@ -186,7 +191,11 @@ class Frame {
     }
     d->fn = &internal::RunDeferred<C>;
     d->drop = &internal::DropDeferred<C>;
-    rt::deferproc(d, sp());
+    if (inFrame) {
+      rt::deferprocStack(d, sp());
+    } else {
+      rt::deferproc(d, sp());
+    }
   }
 
   // return v: assigns the named result, runs the deferred calls (last
@@ -210,6 +219,8 @@ class Frame {
   // its deferred calls are dropped, not run.
   void Discard() { rt::discardFrameDefers(sp()); }
 
+  rt::_defer frameRecord_;  // Go: the _defer of deferprocStack, in the frame
+  bool frameRecordUsed_ = false;
   struct Empty {};
   [[no_unique_address]] std::conditional_t<std::is_void_v<R>, Empty, R> result_{};
 

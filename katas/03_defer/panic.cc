@@ -46,6 +46,13 @@ void deferproc(_defer* /*d*/, uintptr /*sp*/) {
   GORT_KATA_TODO("deferproc", "chapters/03_defer/README.md#step-2-defer-and-the-three-step-return");
 }
 
+// The same for a record that lives in the frame (Go: deferprocStack): it
+// is not from the pool, so mark it heap = false (freedefer then leaves it
+// alone), and clear started, openDefer and _panic first.
+void deferprocStack(_defer* /*d*/, uintptr /*sp*/) {
+  GORT_KATA_TODO("deferprocStack", "chapters/03_defer/README.md#step-2-defer-and-the-three-step-return");
+}
+
 // Run every record of frame sp at the head of the chain, newest first:
 // unlink it, clear d->fn, then call the fn you took from it.
 void deferreturn(uintptr /*sp*/) {

@@ -101,7 +101,7 @@ void discardDefers(g* gp) {
   while (_defer* d = gp->_defer) {
     gp->_defer = d->link;
     if (d->fn != nullptr && d->drop != nullptr) d->drop(d);
-    delete d;
+    if (d->heap) delete d;  // a frame's own record dies with its stack
   }
   gp->_panic = nullptr;
 }

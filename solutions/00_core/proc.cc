@@ -142,7 +142,13 @@ void casgstatus(g* gp, std::uint32_t oldval, std::uint32_t newval) {
 
 m* acquirem() { return static_cast<m*>(gort_acquirem()); }
 
-void releasem(m* mp) { mp->locks.fetch_sub(1, std::memory_order_relaxed); }
+// Only the m's own thread changes locks (its signal handler only reads it,
+// and never preempts while it is > 0), so, like Go's mp.locks--, this need
+// not be an atomic read-modify-write: a locked xadd would cost every
+// newdefer/freedefer pair two bus locks.
+void releasem(m* mp) {
+  mp->locks.store(mp->locks.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
 
 // ---- The system-stack switch -----------------------------------------
 

@@ -98,6 +98,16 @@ void deferproc(_defer* d, uintptr sp) {
   gp->_defer = d;
 }
 
+void deferprocStack(_defer* d, uintptr sp) {
+  // d is in the frame, uninitialised as far as the runtime knows: set
+  // every field but the call (the caller set fn, drop and the closure).
+  d->started = false;
+  d->heap = false;
+  d->openDefer = false;
+  d->_panic = nullptr;
+  deferproc(d, sp);
+}
+
 void deferreturn(uintptr sp) {
   g* gp = getg();
   for (;;) {

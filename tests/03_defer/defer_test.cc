@@ -87,16 +87,21 @@ TEST(Step2_Defer, RecordsNameTheirFrameNewestFirst) {
   }, {.gomaxprocs = 1});
 }
 
-TEST(Step2_Defer, RecordsGoBackToThePool) {
+TEST(Step2_Defer, FirstDeferUsesTheFrameRecordLaterOnesThePool) {
+  // Go: deferprocStack for a defer that runs once per call, a pooled
+  // record (deferproc) for the others.
   gort::Run([] {
+    rt::g* gp = rt::getg();
     rt::p* pp = rt::getm()->p_;
     const std::int32_t before = pp->ndeferpool;
-    Func([](auto& f) {
+    Func([&](auto& f) {
       f.defer([] {});
+      EXPECT_FALSE(gp->_defer->heap);
       f.defer([] {});
+      EXPECT_TRUE(gp->_defer->heap);
       return f.Return();
     });
-    EXPECT_EQ(pp->ndeferpool, before + 2);
+    EXPECT_EQ(pp->ndeferpool, before + 1);  // the pooled record came back
   }, {.gomaxprocs = 1});
 }
 

@@ -48,12 +48,14 @@ struct _panic;
 // boxed on the C++ heap and the record holds the pointer.
 inline constexpr std::size_t kDeferClosureBytes = 48;
 
-// _defer: one deferred call (Go 1.19 runtime2.go type _defer; gort has no
-// open-coded or stack-allocated records, so openDefer is always false and
-// heap always true — see the chapter's "open-coded defers" section).
+// _defer: one deferred call (Go 1.19 runtime2.go type _defer). As in Go,
+// a record lives either in the frame that defers (heap false: the first
+// defer of a gort::Func frame, Go's deferprocStack) or comes from the
+// deferpool (heap true). gort has no open-coded defers, so openDefer is
+// always false (see the chapter's "open-coded defers" section).
 struct _defer {
   bool started = false;    // a panic or Goexit began running this call
-  bool heap = true;        // from the deferpool (Go: heap-allocated)
+  bool heap = true;        // from the deferpool (Go: heap-allocated), else in a frame
   bool openDefer = false;  // Go: open-coded defer (a compiler feature)
   uintptr sp = 0;          // the frame that deferred (gort: its Func frame)
   // The deferred call (Go: fn func()). gort: a thunk that runs the closure
@@ -104,6 +106,11 @@ void discardFrameDefers(uintptr sp);
 // also allocates d; gort's typed API allocates it with newdefer first so
 // the closure can be constructed in place.
 void deferproc(_defer* d, uintptr sp);
+// deferprocStack links d, a record that lives in the frame sp itself, the
+// same way, after marking it heap = false and clearing the fields a pool
+// record would have clean (Go: deferprocStack, for defers the compiler
+// knows run at most once per call of the function).
+void deferprocStack(_defer* d, uintptr sp);
 // deferreturn runs, last deferred first, every deferred call of the frame
 // sp still on the chain (Go: deferreturn, called by the compiler at every
 // return of a function that defers). Each record is unlinked and freed
