@@ -275,7 +275,7 @@ TEST(Step3_Recover, PanicOutsideAGoroutineThrowsRtPanic) {
   }
 }
 
-TEST(Step3_RecoverDeathTest, RecoverInAHelperDoesNotStopThePanic) {
+TEST(Step4_PanicDeathTest, RecoverInAHelperDoesNotStopThePanic) {
   GORT_EXPECT_GO_DEATH("recover_in_helper_only", [] {
     Func([](auto& f) {
       f.defer([] { Helper(); });
