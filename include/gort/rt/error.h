@@ -1,13 +1,15 @@
 // Runtime errors and panics: the values Go's runtime panics with, and the
-// C++ exception that carries a panic up the stack.
+// C++ exception for panics raised outside any goroutine.
 //
 // Mirrors Go 1.19 src/runtime/error.go (Error, errorString, boundsError)
-// and the entry points of panic.go (panicIndex, panicSlice*, throw, fatal).
+// and the entry points of panic.go (panicIndex, panicSlice*, panicmem,
+// throw, fatal).
 //
-// A Go panic unwinds the goroutine's stack running deferred calls; gort
-// spells that as a C++ exception (rt::Panic) so destructors and deferred
-// calls run during unwinding. The defer/panic/recover chapter builds
-// recover() and the printing of unrecovered panics on top of this.
+// On a goroutine, panicError hands the error to gopanic (panic.h, chapter
+// 03), which runs deferred calls, lets recover stop the panic, or prints it
+// and exits 2, as Go does. Outside a goroutine (unit tests calling runtime
+// functions directly) there are no deferred calls to run, and the panic is
+// thrown as rt::Panic.
 #ifndef GORT_RT_ERROR_H_
 #define GORT_RT_ERROR_H_
 
