@@ -25,6 +25,7 @@
 #include "include/gort/rt/time.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define GORT_ASAN 1
 #endif
@@ -283,6 +284,15 @@ void goexit0(g* gp) {
   casgstatus(gp, _Grunning, _Gdead);
   gp->m_ = nullptr;
   gp->sched.sp = 0;  // its context is gone: a reuse starts afresh
+#if GORT_ASAN
+  // The goroutine's frames are abandoned, not returned from (Goexit leaves
+  // a whole stack of them): clear their redzones, or the next goroutine on
+  // this stack trips over them.
+  if (gp->stack_.hi > gp->stack_.lo) {
+    __asan_unpoison_memory_region(reinterpret_cast<void*>(gp->stack_.lo),
+                                  gp->stack_.hi - gp->stack_.lo);
+  }
+#endif
 #if GORT_TSAN
   // ThreadSanitizer tracks each fiber like a thread and caps their number:
   // keep one only per started, unfinished goroutine (stack.cc makes them).
