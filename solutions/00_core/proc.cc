@@ -144,7 +144,13 @@ void casgstatus(g* gp, std::uint32_t oldval, std::uint32_t newval) {
 
 m* acquirem() { return static_cast<m*>(gort_acquirem()); }
 
-void releasem(m* mp) { mp->locks.fetch_sub(1, std::memory_order_relaxed); }
+// Only the m's own thread changes locks (its signal handler only reads it,
+// and never preempts while it is > 0), so, like Go's mp.locks--, this need
+// not be an atomic read-modify-write: a locked xadd would cost every
+// newdefer/freedefer pair two bus locks.
+void releasem(m* mp) {
+  mp->locks.store(mp->locks.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
 
 // ---- The system-stack switch -----------------------------------------
 
@@ -296,6 +302,15 @@ void goexit0(g* gp) {
   // return; a reuse of this g (and its stack) starts afresh.
   asanAbandonFrames(gp->sched.sp, gp->stack_.hi);
   gp->sched.sp = 0;  // its context is gone: a reuse starts afresh
+#if GORT_ASAN
+  // The goroutine's frames are abandoned, not returned from (Goexit leaves
+  // a whole stack of them): clear their redzones, or the next goroutine on
+  // this stack trips over them.
+  if (gp->stack_.hi > gp->stack_.lo) {
+    __asan_unpoison_memory_region(reinterpret_cast<void*>(gp->stack_.lo),
+                                  gp->stack_.hi - gp->stack_.lo);
+  }
+#endif
 #if GORT_TSAN
   // ThreadSanitizer tracks each fiber like a thread and caps their number:
   // keep one only per started, unfinished goroutine (stack.cc makes them).
@@ -306,6 +321,9 @@ void goexit0(g* gp) {
   gp->waitreason = waitReason::waitReasonZero;
   gp->preempt.store(false, std::memory_order_relaxed);
   gp->ehglobals = cxaEhGlobals{};
+  // Goexit leaves its _panic on the dead stack (Go: gdestroy clears both).
+  gp->_panic = nullptr;
+  gp->_defer = nullptr;
   dropg();
   if (mp->locks.load(std::memory_order_relaxed) != 0) {
     std::fprintf(stderr, "invalid m->locks = %d\n", mp->locks.load());
