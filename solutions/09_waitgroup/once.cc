@@ -9,26 +9,24 @@
 // losers wait on it, and done is set only after f returns.
 #include <cstdint>
 
+#include "include/gort/defer.h"
 #include "include/gort/rt/sync.h"
 
 namespace gort::rt::sync {
 
 void Once::doSlow(void (*f)(void*), void* arg) {
-  m.Lock();
-  // Go: defer o.m.Unlock(); and, around f, defer atomic.StoreUint32(&o.done, 1).
-  // Deferred calls run when f panics too, so a panicking f counts as done.
-  struct Deferred {
-    Once* o;
-    bool ran = false;
-    ~Deferred() {
-      if (ran) o->done.store(1, std::memory_order_release);
-      o->m.Unlock();
+  // The deferred calls go on the g's _defer chain, as in Go: when f panics
+  // they run before any deferred call of Do's callers, so a caller that
+  // recovers (and calls Do again) finds the mutex unlocked and done set.
+  gort::Func<void>([&](gort::Frame<void>& fr) {
+    m.Lock();
+    fr.defer([this] { m.Unlock(); });
+    if (done.load(std::memory_order_relaxed) == 0) {
+      fr.defer([this] { done.store(1, std::memory_order_release); });
+      f(arg);
     }
-  } deferred{this};
-  if (done.load(std::memory_order_relaxed) == 0) {
-    deferred.ran = true;
-    f(arg);
-  }
+    return fr.Return();
+  });
 }
 
 }  // namespace gort::rt::sync

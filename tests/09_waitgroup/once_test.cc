@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "include/gort/defer.h"
 #include "include/gort/gort.h"
 #include "include/gort/rt/error.h"
 #include "include/gort/rt/proc.h"
@@ -25,12 +26,14 @@ using ::gort::testing::MS;
 using ::gort::testing::WaitUntilParked;
 
 TEST(Step2_Once, DoRunsFOnlyOnce) {
-  sync::Once once;
-  int calls = 0;
-  once.Do([&] { calls++; });
-  once.Do([&] { calls++; });
-  EXPECT_EQ(calls, 1);
-  EXPECT_TRUE(once.Done());
+  ExpectProgram([] {
+    sync::Once once;
+    int calls = 0;
+    once.Do([&] { calls++; });
+    once.Do([&] { calls++; });
+    EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(once.Done());
+  });
 }
 
 // Go's TestOnce: ten goroutines race to Do; f runs once, and every Do
@@ -92,11 +95,22 @@ TEST(Step2_Once, APanickingFStillCountsAsDone) {
   ExpectProgram([] {
     sync::Once once;
     std::string recovered;
-    try {
+    // Go: func() { defer func() { r := recover(); ... }(); once.Do(f) }()
+    Func<void>([&](Frame<void>& f) {
+      f.defer([&] {
+        any r = recover();
+        const std::string* text = r.As<std::string>();
+        recovered = text != nullptr ? *text : r.Print();
+        // Do's deferred calls ran before this one: the mutex is free and
+        // done is set, so a second Do from here returns at once.
+        EXPECT_TRUE(once.Done());
+        bool ran = false;
+        once.Do([&] { ran = true; });
+        EXPECT_FALSE(ran);
+      });
       once.Do([] { rt::sync::panicString("boom"); });
-    } catch (const rt::Panic& p) {
-      recovered = p.what();
-    }
+      return f.Return();
+    });
     EXPECT_EQ(recovered, "boom");
     EXPECT_TRUE(once.Done());
     EXPECT_EQ(rt::sync::DecodeMutexState(once.raw()->m.state.load()), MS(false, false, false, 0))

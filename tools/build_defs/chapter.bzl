@@ -81,7 +81,12 @@ def gort_impl(srcs):
         srcs = srcs,
         copts = GORT_COPTS,
         visibility = ["//visibility:public"],
-        deps = ["//include/gort/rt"],
+        # Library code that Go writes in Go (sync.Once's deferred calls) may
+        # use the typed API, which is header-only too.
+        deps = [
+            "//include/gort",
+            "//include/gort/rt",
+        ],
         # Chapters call each other's runtime functions through headers only
         # (maps use growslice and roundupsize, everything parks through the
         # scheduler), so the linker may meet a caller after its callee's

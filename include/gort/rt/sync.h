@@ -20,6 +20,8 @@
 #include <string>
 
 #include "include/gort/rt/error.h"
+#include "include/gort/rt/panic.h"
+#include "include/gort/rt/runtime2.h"
 #include "include/gort/rt/sema.h"
 
 namespace gort::rt::sync {
@@ -296,8 +298,15 @@ class stringError final : public error {
   const char* s_;
 };
 
+// panic(s) with a Go string, as sync's code does: on a goroutine the value
+// recover() returns is the string; outside gort::Run (unit tests calling
+// the runtime directly) a thrown Panic carrying the same text.
 [[noreturn]] inline void panicString(const char* s) {
-  panicError(std::make_shared<const stringError>(s));
+  g* gp = getg();
+  if (gp == nullptr || gp->m_ == nullptr || gp == gp->m_->g0) {
+    panicError(std::make_shared<const stringError>(s));
+  }
+  gopanic(gort::any(std::string(s)));
 }
 
 }  // namespace gort::rt::sync
