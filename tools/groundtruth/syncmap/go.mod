@@ -1,0 +1,3 @@
+module gort/groundtruth/syncmap
+
+go 1.19
