@@ -8,4 +8,5 @@ CHAPTERS = [
     "01_slices",
     "02_maps",
     "04_scheduler",
+    "12_allocator",
 ]
