@@ -35,13 +35,14 @@ TEST(Step6_TwoPs, MillionsOfAllocationsFromTwoPsStayDisjoint) {
           gort::go([&, w] {
             std::vector<std::uint64_t*> mine;
             mine.reserve(per / 16 + 1);
-            // Wait (spinning, not yielding) until the other goroutine runs
-            // too: then the two are on different Ps.
+            // Pinned to our P (acquirem), wait until the other goroutine
+            // runs too: then the two are on different Ps, each with its
+            // own mcache.
+            rt::m* mp = rt::acquirem();
+            caches[w].store(mp->p_->mcache_);
             started.fetch_add(1);
             while (started.load() < 2) {
             }
-            rt::m* mp = rt::acquirem();
-            caches[w].store(mp->p_->mcache_);
             rt::releasem(mp);
             for (int i = 0; i < per; i++) {
               auto* p = static_cast<std::uint64_t*>(
@@ -62,7 +63,8 @@ TEST(Step6_TwoPs, MillionsOfAllocationsFromTwoPsStayDisjoint) {
             done.fetch_add(1);
           });
         }
-        while (done.load() < 2) gort::Gosched();
+        // Sleep rather than yield, so the idle P steals the second goroutine.
+        while (done.load() < 2) gort::Sleep(absl::Milliseconds(1));
         gort::MemStats after;
         gort::ReadMemStats(&after);
         EXPECT_FALSE(bad.load());
