@@ -533,9 +533,9 @@ void FlushFallbackMCacheForTest() {
 
 void initNonTrivial(mspan* s, void* x, uintptr size, const Type* typ) {
   typ->zero(x, size / typ->size);
-  lock(&mheap_.lock_);
+  lock(&mheap_.speciallock);
   auto* sd = static_cast<specialDestroy*>(mheap_.specialalloc.alloc());
-  unlock(&mheap_.lock_);
+  unlock(&mheap_.speciallock);
   sd->special_.kind = _KindSpecialDestroy;
   sd->addr = reinterpret_cast<uintptr>(x);
   sd->size = size;

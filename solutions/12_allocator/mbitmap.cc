@@ -10,6 +10,13 @@
 
 namespace gort::rt {
 
+namespace {
+
+// x >> n with Go's meaning for n == 64 (0); in C++ that shift is undefined.
+std::uint64_t shr(std::uint64_t x, int n) { return n >= 64 ? 0 : x >> n; }
+
+}  // namespace
+
 void mspan::refillAllocCache(uintptr whichByte) {
   // Eight bytes of allocBits, little-endian: byte 0 holds objects
   // whichByte*8 .. whichByte*8+7. Complement: 1 now means free.
@@ -43,7 +50,7 @@ uintptr mspan::nextFreeIndex() {
     freeindex = snelems;
     return snelems;
   }
-  allocCache >>= static_cast<unsigned>(bitIndex + 1);
+  allocCache = shr(allocCache, bitIndex + 1);
   sfreeindex = result + 1;
   if (sfreeindex % 64 == 0 && sfreeindex != snelems) {
     // Crossed into the next group: load its bits.
@@ -61,7 +68,7 @@ uintptr nextFreeFast(mspan* s) {
       const uintptr freeidx = result + 1;
       // A refill is due at a 64-object boundary: leave it to nextFree.
       if (freeidx % 64 == 0 && freeidx != s->nelems) return 0;
-      s->allocCache >>= static_cast<unsigned>(theBit + 1);
+      s->allocCache = shr(s->allocCache, theBit + 1);
       s->freeindex = freeidx;
       s->allocCount++;
       return result * s->elemsize + s->base();

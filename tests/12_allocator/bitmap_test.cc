@@ -81,6 +81,17 @@ TEST_F(Step2_SpanBitmaps, NextFreeIndexFindsFreeObjectsAcrossGroups) {
   EXPECT_EQ(s->freeindex, 202u);
 }
 
+// Object 63 free, 0..62 taken: the cache shifts by 64 (UBSan checks that
+// the shift is done without C++'s undefined 64-bit shift).
+TEST_F(Step2_SpanBitmaps, TheLastObjectOfAGroupIsFound) {
+  TestSpan s(1);
+  for (uintptr i = 0; i < 63; i++) s.SetAllocBit(i);
+  s->refillAllocCache(0);
+  EXPECT_EQ(s->nextFreeIndex(), 63u);
+  EXPECT_EQ(s->nextFreeIndex(), 64u);
+  EXPECT_EQ(s->freeindex, 65u);
+}
+
 TEST_F(Step2_SpanBitmaps, NextFreeIndexReturnsNelemsWhenTheSpanIsFull) {
   TestSpan s(3);  // 24-byte objects: 341, not a multiple of 64
   ASSERT_EQ(s->nelems, 341u);

@@ -518,7 +518,8 @@ struct mheap {
 
   fixalloc spanalloc;     // mspan records
   fixalloc cachealloc;    // mcache records
-  fixalloc specialalloc;  // specialDestroy records
+  fixalloc specialalloc;  // specialDestroy records, guarded by speciallock
+  mutex speciallock;      // Go: mheap_.speciallock
 
   mcache* allmcaches = nullptr;  // live mcaches (for ReadMemStats)
   bool initialized = false;
