@@ -143,7 +143,11 @@ void casgstatus(g* gp, std::uint32_t oldval, std::uint32_t newval) {
 
 m* acquirem() { return static_cast<m*>(gort_acquirem()); }
 
-void releasem(m* mp) { mp->locks.fetch_sub(1, std::memory_order_relaxed); }
+// Only mp's own thread changes locks (acquirem is a plain increment too), so
+// no atomic read-modify-write: mallocgc calls this on every allocation.
+void releasem(m* mp) {
+  mp->locks.store(mp->locks.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+}
 
 // ---- The system-stack switch -----------------------------------------
 
