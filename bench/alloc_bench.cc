@@ -183,7 +183,9 @@ void BM_PeerRing(benchmark::State& state, const char* name, std::size_t size, st
                  int threads) {
   Peer peer;
   if (!LoadPeer(name, &peer)) {
-    state.SkipWithError("library not installed (tools/setup.sh)");
+    // jemalloc also needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536
+    // (bench/compare.sh sets it): it uses initial-exec TLS.
+    state.SkipWithError("cannot dlopen (tools/setup.sh installs it; see compare.sh)");
     return;
   }
   std::vector<std::vector<void*>> rings(threads, std::vector<void*>(live / threads));
