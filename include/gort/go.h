@@ -19,6 +19,7 @@
 
 #include "absl/time/time.h"
 #include "include/gort/rt/malloc.h"
+#include "include/gort/rt/panic.h"
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
 #include "include/gort/rt/time.h"
@@ -77,9 +78,11 @@ void go(F&& f) {
 // runtime.Gosched: yield the p; the goroutine goes to the global queue.
 inline void Gosched() { rt::gosched(); }
 
-// runtime.Goexit: end the calling goroutine. If main calls it, the program
-// continues until the other goroutines end (then: deadlock, as in Go).
-[[noreturn]] inline void Goexit() { rt::goexit(); }
+// runtime.Goexit: run every deferred call of the calling goroutine, then
+// end it (include/gort/rt/panic.h, chapter 03). If main calls it, the
+// program continues until the other goroutines end (then: deadlock, as in
+// Go).
+[[noreturn]] inline void Goexit() { rt::Goexit(); }
 
 // runtime.GOMAXPROCS: sets the number of ps if n > 0 (stopping the world
 // to do so) and returns the previous value.

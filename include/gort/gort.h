@@ -25,6 +25,7 @@
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "include/gort/defer.h"
 #include "include/gort/go.h"
 #include "include/gort/map.h"
 #include "include/gort/slice.h"

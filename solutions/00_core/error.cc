@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "include/gort/rt/panic.h"
 #include "include/gort/rt/runtime2.h"
 
 namespace gort::rt {
@@ -77,7 +78,19 @@ std::string boundsError::Error() const {
 Panic::Panic(std::shared_ptr<const error> value)
     : value_(std::move(value)), text_(value_->Error()) {}
 
-void panicError(std::shared_ptr<const error> err) { throw Panic(std::move(err)); }
+void panicError(std::shared_ptr<const error> err) {
+  // On a goroutine, a Go panic: deferred calls, recover, fatalpanic. Unit
+  // tests that call runtime functions outside gort::Run get an exception.
+  g* gp = getg();
+  if (gp == nullptr || gp->m_ == nullptr || gp == gp->m_->g0) throw Panic(std::move(err));
+  gopanic(any(std::move(err)));
+}
+
+namespace {
+const errorString memoryError("invalid memory address or nil pointer dereference");
+}  // namespace
+
+void panicmem() { panicError(std::shared_ptr<const error>(&memoryError, [](const error*) {})); }
 
 void panicIndex(intgo x, intgo y) { panicBounds(x, y, boundsErrorCode::boundsIndex); }
 void panicSliceAlen(intgo x, intgo y) { panicBounds(x, y, boundsErrorCode::boundsSliceAlen); }

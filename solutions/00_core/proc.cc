@@ -22,6 +22,7 @@
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
 #include "include/gort/rt/sched_internal.h"
+#include "include/gort/rt/sema.h"
 #include "include/gort/rt/stack.h"
 #include "include/gort/rt/time.h"
 
@@ -144,8 +145,10 @@ void casgstatus(g* gp, std::uint32_t oldval, std::uint32_t newval) {
 
 m* acquirem() { return static_cast<m*>(gort_acquirem()); }
 
-// Only mp's own thread changes locks (acquirem is a plain increment too), so
-// no atomic read-modify-write: mallocgc calls this on every allocation.
+// Only the m's own thread changes locks (its signal handler only reads it,
+// and never preempts while it is > 0), so, like Go's mp.locks--, this need
+// not be an atomic read-modify-write: a locked xadd would cost every
+// newdefer/freedefer pair two bus locks.
 void releasem(m* mp) {
   mp->locks.store(mp->locks.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
 }
@@ -300,6 +303,15 @@ void goexit0(g* gp) {
   // return; a reuse of this g (and its stack) starts afresh.
   asanAbandonFrames(gp->sched.sp, gp->stack_.hi);
   gp->sched.sp = 0;  // its context is gone: a reuse starts afresh
+#if GORT_ASAN
+  // The goroutine's frames are abandoned, not returned from (Goexit leaves
+  // a whole stack of them): clear their redzones, or the next goroutine on
+  // this stack trips over them.
+  if (gp->stack_.hi > gp->stack_.lo) {
+    __asan_unpoison_memory_region(reinterpret_cast<void*>(gp->stack_.lo),
+                                  gp->stack_.hi - gp->stack_.lo);
+  }
+#endif
 #if GORT_TSAN
   // ThreadSanitizer tracks each fiber like a thread and caps their number:
   // keep one only per started, unfinished goroutine (stack.cc makes them).
@@ -310,6 +322,9 @@ void goexit0(g* gp) {
   gp->waitreason = waitReason::waitReasonZero;
   gp->preempt.store(false, std::memory_order_relaxed);
   gp->ehglobals = cxaEhGlobals{};
+  // Goexit leaves its _panic on the dead stack (Go: gdestroy clears both).
+  gp->_panic = nullptr;
+  gp->_defer = nullptr;
   dropg();
   if (mp->locks.load(std::memory_order_relaxed) != 0) {
     std::fprintf(stderr, "invalid m->locks = %d\n", mp->locks.load());
@@ -774,6 +789,29 @@ void injectglist(gQueue* glist, std::int32_t n) {
   std::int32_t idle = sched.npidle.load();
   unlock(&sched.lock);
   for (; idle > 0 && n > 0; idle--, n--) startm(nullptr, false);
+}
+
+// ---- goyield (Go 1.19 proc.go) ------------------------------------------
+
+namespace {
+
+// goyield continuation on g0: like goschedImpl, but gp goes to the tail of
+// its own p's local run queue, not to the global queue.
+void goyield_m(g* gp) {
+  m* mp = getm();
+  releasem(mp);  // goyield's acquirem
+  p* pp = mp->p_;
+  casgstatus(gp, _Grunning, _Grunnable);
+  dropg();
+  runqput(pp, gp, false);
+  schedule();
+}
+
+}  // namespace
+
+void goyield() {
+  acquirem();  // released by goyield_m on g0
+  mcall(&goyield_m);
 }
 
 // ---- Deadlock detection -----------------------------------------------

@@ -28,6 +28,7 @@
 #include "include/gort/rt/fastrand.h"
 #include "include/gort/rt/malloc.h"
 #include "include/gort/rt/mheap.h"
+#include "include/gort/rt/panic.h"
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
 #include "include/gort/rt/sched_internal.h"
@@ -206,6 +207,7 @@ void Run(absl::FunctionRef<void()> main, const Options& options) {
 
   // Free everything this program made.
   for (g* gp : allgs) {
+    discardDefers(gp);  // a leaked goroutine's deferred calls never run
     delete gp->timer_;
     if (gp->startfn.drop != nullptr) gp->startfn.drop(gp->startfn.arg);  // never ran
     freeg(gp);
@@ -223,6 +225,9 @@ void Run(absl::FunctionRef<void()> main, const Options& options) {
   for (p* pp : allp) freeSudogCache(pp);
   for (p* pp : deadps) freeSudogCache(pp);
   freeCentralSudogCache();
+  for (p* pp : allp) freeDeferPool(pp);
+  for (p* pp : deadps) freeDeferPool(pp);
+  freeCentralDeferPool();
   for (p* pp : allp) freemcache(pp->mcache_);
   for (p* pp : deadps) freemcache(pp->mcache_);
   for (p* pp : allp) delete pp;

@@ -7,6 +7,10 @@ Adding a chapter: append it here and follow docs/adding-a-chapter.md.
 CHAPTERS = [
     "01_slices",
     "02_maps",
+    "03_defer",
     "04_scheduler",
+    "07_mutex",
+    "08_rwmutex",
+    "09_waitgroup",
     "12_allocator",
 ]

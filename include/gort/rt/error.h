@@ -1,19 +1,22 @@
 // Runtime errors and panics: the values Go's runtime panics with, and the
-// C++ exception that carries a panic up the stack.
+// C++ exception for panics raised outside any goroutine.
 //
 // Mirrors Go 1.19 src/runtime/error.go (Error, errorString, boundsError)
-// and the entry points of panic.go (panicIndex, panicSlice*, throw, fatal).
+// and the entry points of panic.go (panicIndex, panicSlice*, panicmem,
+// throw, fatal).
 //
-// A Go panic unwinds the goroutine's stack running deferred calls; gort
-// spells that as a C++ exception (rt::Panic) so destructors and deferred
-// calls run during unwinding. The defer/panic/recover chapter builds
-// recover() and the printing of unrecovered panics on top of this.
+// On a goroutine, panicError hands the error to gopanic (panic.h, chapter
+// 03), which runs deferred calls, lets recover stop the panic, or prints it
+// and exits 2, as Go does. Outside a goroutine (unit tests calling runtime
+// functions directly) there are no deferred calls to run, and the panic is
+// thrown as rt::Panic.
 #ifndef GORT_RT_ERROR_H_
 #define GORT_RT_ERROR_H_
 
 #include <exception>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "include/gort/rt/types.h"
 
@@ -84,13 +87,19 @@ class boundsError final : public error {
   boundsErrorCode code_;
 };
 
-// Panic: a Go panic in flight, as a C++ exception. what() is the text Go
-// prints after "panic: ".
+// Panic: a panic raised where there is no goroutine to run deferred calls
+// (runtime functions called directly by unit tests, outside gort::Run), as
+// a C++ exception. Inside a goroutine gopanic (include/gort/rt/panic.h)
+// handles a panic the way Go does and never throws this. what() is the text
+// Go prints after "panic: ".
 class Panic : public std::exception {
  public:
   explicit Panic(std::shared_ptr<const error> value);
+  // A panic value that is not an error: only its printed text is kept.
+  explicit Panic(std::string text) : text_(std::move(text)) {}
   const char* what() const noexcept override { return text_.c_str(); }
-  // The panic value (Go's recover() result, for runtime errors).
+  // The panic value (Go's recover() result, for runtime errors). Only for
+  // panics whose value is an error.
   const error& value() const { return *value_; }
 
  private:
@@ -98,8 +107,14 @@ class Panic : public std::exception {
   std::string text_;
 };
 
-// panicError starts a panic with a runtime error value.
+// panicError starts a panic with a runtime error value (Go: panic(err) in
+// the runtime): gopanic inside a goroutine, a thrown Panic outside one.
 [[noreturn]] void panicError(std::shared_ptr<const error> err);
+
+// panicmem: a nil pointer dereference (Go: panicmem, raised from the
+// SIGSEGV handler), "runtime error: invalid memory address or nil pointer
+// dereference". gort has no fault handler: code checks and calls it.
+[[noreturn]] void panicmem();
 
 // The compiler's bounds-check failure entry points (Go 1.19 panic.go).
 [[noreturn]] void panicIndex(intgo x, intgo y);
@@ -121,8 +136,9 @@ class Panic : public std::exception {
 // "fatal error: <s>", and the same exit status 2.
 [[noreturn]] void fatal(const char* s);
 
-// fatalpanic prints an unrecovered panic the way Go does
-// ("panic: <value>" + goroutine header) and exits with status 2.
+// Prints a Panic that escaped a goroutine's function the way Go does
+// ("panic: <value>" + goroutine header) and exits with status 2. Panics
+// inside goroutines go through gopanic and its fatalpanic (panic.h).
 [[noreturn]] void fatalpanic(const Panic& p);
 
 }  // namespace gort::rt

@@ -102,8 +102,8 @@ void gosched();
 // (Go: goschedImpl).
 [[noreturn]] void goschedImpl(g* gp);
 
-// Goexit ends the current goroutine (runs no deferred calls yet: the
-// defer chapter adds them).
+// goexit ends the current goroutine at once, running no deferred calls
+// (runtime.Goexit, which runs them first, is rt::Goexit in panic.h).
 [[noreturn]] void goexit();
 
 // ---- Stealing [kata 04 step 4] ---------------------------------------

@@ -39,6 +39,8 @@ struct p;
 struct mcache;
 struct timer;
 struct hchan;
+struct _defer;  // include/gort/rt/panic.h
+struct _panic;
 
 // Goroutine states (g::atomicstatus). Go's values.
 enum gstatus : std::uint32_t {
@@ -175,6 +177,10 @@ struct g {
   funcval startfn;              // gort: what to run when first scheduled
   timer* timer_ = nullptr;      // cached timer for Sleep
   bool issystem = false;        // runtime g, not counted by NumGoroutine
+  // The panics in progress and the pending deferred calls of this g,
+  // newest first (include/gort/rt/panic.h). Only the g itself touches them.
+  struct _panic* _panic = nullptr;
+  struct _defer* _defer = nullptr;
 
   // gort: C++ state that travels with the goroutine.
   cxaEhGlobals ehglobals;
@@ -269,6 +275,12 @@ struct p {
   std::array<sudog*, 128> sudogbuf{};
   std::int32_t nsudog = 0;
 
+  // Cache of free _defer records (Go: deferpool []*_defer backed by
+  // deferpoolbuf): deferpoolbuf[0:ndeferpool]. Only the owner of the p
+  // touches it (under acquirem).
+  std::array<struct _defer*, 32> deferpoolbuf{};
+  std::int32_t ndeferpool = 0;
+
   // gort: steal counters for tests and schedtrace.
   std::atomic<std::uint64_t> stolenFrom{0};
   std::atomic<std::uint64_t> stoleGs{0};
@@ -329,6 +341,10 @@ struct schedt {
   // Central cache of free sudogs, linked through sudog::next.
   mutex sudoglock;
   sudog* sudogcache = nullptr;  // guarded by sudoglock
+
+  // Central pool of free _defer records, linked through _defer::link.
+  mutex deferlock;
+  struct _defer* deferpool = nullptr;  // guarded by deferlock
 };
 
 // The globals of a running runtime (Go: allp, allm, allgs, sched, m0, g0,

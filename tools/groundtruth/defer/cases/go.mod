@@ -1,0 +1,3 @@
+module gort/groundtruth/defer
+
+go 1.19

@@ -1,0 +1,3 @@
+module gort/groundtruth/sync
+
+go 1.19
