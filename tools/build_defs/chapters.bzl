@@ -12,4 +12,5 @@ CHAPTERS = [
     "07_mutex",
     "08_rwmutex",
     "09_waitgroup",
+    "12_allocator",
 ]
