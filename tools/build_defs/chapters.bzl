@@ -8,4 +8,6 @@ CHAPTERS = [
     "01_slices",
     "02_maps",
     "04_scheduler",
+    "05_channels",
+    "06_select",
 ]
