@@ -23,16 +23,6 @@
 namespace gort::rt {
 namespace {
 
-// Moves the value at src into dst (both constructed values of t).
-void typedmemmoveOut(const Type* t, void* dst, void* src) {
-  if (dst == src) return;
-  if (t->trivial) {
-    std::memmove(dst, src, t->size);
-  } else {
-    t->move(dst, src, 1);
-  }
-}
-
 void unlockChan(void* c) { unlock(&static_cast<hchan*>(c)->lock); }
 
 // chanparkcommit runs on g0 once the g is parked: only now may another
@@ -183,7 +173,7 @@ bool chansend(hchan* c, void* ep, bool block) {
   if (c->qcount.load(std::memory_order_relaxed) < c->dataqsiz) {
     // Space is available in the channel buffer. Enqueue the element.
     void* qp = chanbuf(c, c->sendx);
-    typedmemmoveOut(c->elemtype, qp, ep);
+    chanmove(c->elemtype, qp, ep);
     c->sendx++;
     if (c->sendx == c->dataqsiz) c->sendx = 0;
     c->qcount.fetch_add(1, std::memory_order_relaxed);
@@ -243,7 +233,7 @@ void sendDirect(const Type* t, sudog* sg, void* src) {
   // src is on our stack, dst is a slot on another goroutine's stack. Go
   // must take care of GC write barriers and stack copying here; gort's
   // stacks never move.
-  typedmemmoveOut(t, sg->elem, src);
+  chanmove(t, sg->elem, src);
 }
 
 bool selectnbsend(hchan* c, void* elem) { return chansend(c, elem, false); }
@@ -299,7 +289,7 @@ recvResult chanrecv(hchan* c, void* ep, bool block) {
   if (c->qcount.load(std::memory_order_relaxed) > 0) {
     // Receive directly from the queue.
     void* qp = chanbuf(c, c->recvx);
-    if (ep != nullptr) typedmemmoveOut(c->elemtype, ep, qp);
+    if (ep != nullptr) chanmove(c->elemtype, ep, qp);
     typedmemclr(c->elemtype, qp);
     c->recvx++;
     if (c->recvx == c->dataqsiz) c->recvx = 0;
@@ -350,9 +340,9 @@ void recv(hchan* c, sudog* sg, void* ep, void (*unlockf)(void*), void* arg) {
     // full, those are both the same slot.
     void* qp = chanbuf(c, c->recvx);
     // Move the value from the queue to the receiver.
-    if (ep != nullptr) typedmemmoveOut(c->elemtype, ep, qp);
+    if (ep != nullptr) chanmove(c->elemtype, ep, qp);
     // Move the value from the sender to the queue.
-    typedmemmoveOut(c->elemtype, qp, sg->elem);
+    chanmove(c->elemtype, qp, sg->elem);
     c->recvx++;
     if (c->recvx == c->dataqsiz) c->recvx = 0;
     c->sendx = c->recvx;  // c->sendx = (c->sendx+1) % c->dataqsiz
@@ -367,7 +357,7 @@ void recv(hchan* c, sudog* sg, void* ep, void (*unlockf)(void*), void* arg) {
 
 void recvDirect(const Type* t, sudog* sg, void* dst) {
   // dst is on our stack or the heap, src is on another goroutine's stack.
-  typedmemmoveOut(t, dst, sg->elem);
+  chanmove(t, dst, sg->elem);
 }
 
 recvResult selectnbrecv(void* elem, hchan* c) { return chanrecv(c, elem, false); }

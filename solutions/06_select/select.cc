@@ -26,14 +26,6 @@ namespace {
 
 uintptr sortkey(const hchan* c) { return reinterpret_cast<uintptr>(c); }
 
-void moveValue(const Type* t, void* dst, void* src) {
-  if (t->trivial) {
-    std::memmove(dst, src, t->size);
-  } else {
-    t->move(dst, src, 1);
-  }
-}
-
 // The unlock callback for send/recv: releases every lock of the select.
 struct selUnlockArg {
   scase* scases;
@@ -215,7 +207,7 @@ std::pair<int, bool> selectgo(scase* cas0, std::uint16_t* order0, int nsends, in
       if (c->qcount.load(std::memory_order_relaxed) > 0) {
         // Can receive from the buffer.
         void* qp = chanbuf(c, c->recvx);
-        if (cas->elem != nullptr) moveValue(c->elemtype, cas->elem, qp);
+        if (cas->elem != nullptr) chanmove(c->elemtype, cas->elem, qp);
         typedmemclr(c->elemtype, qp);
         c->recvx++;
         if (c->recvx == c->dataqsiz) c->recvx = 0;
@@ -241,7 +233,7 @@ std::pair<int, bool> selectgo(scase* cas0, std::uint16_t* order0, int nsends, in
       }
       if (c->qcount.load(std::memory_order_relaxed) < c->dataqsiz) {
         // Can send to the buffer.
-        moveValue(c->elemtype, chanbuf(c, c->sendx), cas->elem);
+        chanmove(c->elemtype, chanbuf(c, c->sendx), cas->elem);
         c->sendx++;
         if (c->sendx == c->dataqsiz) c->sendx = 0;
         c->qcount.fetch_add(1, std::memory_order_relaxed);

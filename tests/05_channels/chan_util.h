@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "include/gort/gort.h"
 #include "include/gort/rt/chan.h"
+#include "include/gort/rt/lock.h"
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
 
@@ -84,9 +85,30 @@ class Events {
   std::vector<std::string> events_;
 };
 
-// Go's settle(): sleeping main lets every runnable goroutine run until it
-// blocks (the Go programs sleep 20 ms; so does this).
-inline void Settle() { Sleep(absl::Milliseconds(20)); }
+// Whether any user goroutine other than the caller can run now.
+inline bool OthersRunnable() {
+  rt::g* me = rt::getg();
+  bool any = false;
+  rt::lock(&rt::allglock);
+  for (rt::g* gp : rt::allgs) {
+    if (gp == me || gp->issystem) continue;
+    const std::uint32_t st = rt::readgstatus(gp) & ~rt::_Gscan;
+    if (st == rt::_Grunnable || st == rt::_Grunning || st == rt::_Gsyscall) any = true;
+  }
+  rt::unlock(&rt::allglock);
+  return any;
+}
+
+// Go's settle() (the ground-truth programs sleep 20 ms on one p): lets
+// every other goroutine run until it blocks. Sleeping a fixed time is not
+// enough under a sanitizer, where 20 ms may pass before the others are
+// done and the timer puts the sleeper back first; so yield until nobody
+// else can run. On one p the others run in the same order either way.
+inline void Settle() {
+  do {
+    Gosched();
+  } while (OthersRunnable());
+}
 
 // Waits (yielding) until gp is parked with the given reason.
 inline void WaitParked(rt::g* gp, rt::waitReason reason) {

@@ -223,27 +223,36 @@ TEST(Step5_Close, ALeakedSenderStaysBlockedForever) {
 
 TEST(Step5_Close, BufferedChannelAsAGoroutinePool) {
   // The notes' goroutine pool (seed 001): a buffered channel of capacity 5
-  // as a semaphore limits 20 tasks to 5 at a time.
+  // used as a semaphore lets at most 5 of 20 tasks run at once. The tasks
+  // wait for a release instead of sleeping, so nothing depends on timing.
   ExpectProgram([] {
     constexpr int kLimit = 5;
     constexpr int kTasks = 20;
     auto pool = make_chan<int>(kLimit);
+    auto release = make_chan<int>();
     auto done = make_chan<int>(kTasks);
     std::atomic<int> running{0};
     std::atomic<int> peak{0};
-    for (int i = 0; i < kTasks; ++i) {
-      pool.send(1);  // Add(1): blocks while 5 tasks run
-      go([&running, &peak, pool, done] {
-        int now = ++running;
-        int p = peak.load();
-        while (now > p && !peak.compare_exchange_weak(p, now)) {
-        }
-        Sleep(absl::Milliseconds(20));
-        --running;
-        pool.recv();  // Done()
-        done.send(1);
-      });
-    }
+    go([=, &running, &peak] {
+      for (int i = 0; i < kTasks; ++i) {
+        pool.send(1);  // Add(1): blocks while 5 tasks hold the pool
+        go([=, &running, &peak] {
+          int now = ++running;
+          int p = peak.load();
+          while (now > p && !peak.compare_exchange_weak(p, now)) {
+          }
+          release.recv();  // the task's work
+          --running;
+          pool.recv();  // Done()
+          done.send(1);
+        });
+      }
+    });
+    while (running.load() < kLimit) Gosched();
+    Settle();
+    EXPECT_EQ(running.load(), kLimit);  // the 6th task waits for room
+    EXPECT_EQ(len(pool), kLimit);
+    for (int i = 0; i < kTasks; ++i) release.send(1);
     for (int i = 0; i < kTasks; ++i) done.recv();  // Wait()
     EXPECT_EQ(peak.load(), kLimit);
     EXPECT_EQ(len(pool), 0);

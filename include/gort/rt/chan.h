@@ -94,6 +94,20 @@ inline void* chanbuf(hchan* c, uintgo i) {
   return static_cast<char*>(c->buf) + static_cast<uintptr>(c->elemsize) * i;
 }
 
+// chanmove moves the value at src into dst, both holding constructed values
+// of t: a memmove for plain memory, t->move otherwise (gort's counterpart of
+// the typedmemmove Go calls on every channel copy; see the top of this
+// file). src keeps a moved-from value, which a buffer slot must then reset
+// with typedmemclr.
+inline void chanmove(const Type* t, void* dst, void* src) {
+  if (dst == src) return;
+  if (t->trivial) {
+    std::memmove(dst, src, t->size);
+  } else {
+    t->move(dst, src, 1);
+  }
+}
+
 // ---- Chapter 05, step 1: makechan ----------------------------------------
 
 // makechan implements make(chan T, size) for the element type elem.
