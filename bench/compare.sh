@@ -2,7 +2,7 @@
 # Runs one chapter's benchmarks in gort (C++, with its C++ peers) and in
 # real Go, side by side. Needs Go 1.19 for the Go side: tools/setup.sh --go.
 #
-#   bench/compare.sh [slices|maps|sched] [min_time_seconds] [repetitions]
+#   bench/compare.sh [slices|maps|sched|chan] [min_time_seconds] [repetitions]
 #
 # Defaults: slices, 0.5 s, 1 repetition. This machine's timings vary from
 # run to run; with repetitions > 1 both sides run that many times, in turn
@@ -17,7 +17,8 @@ case "$suite" in
   slices) go_filter='^Benchmark(AppendOneAtATime1M|Growslice)' ;;
   maps) go_filter='^BenchmarkMap' ;;
   sched) go_filter='^Benchmark(GoschedSwitch|SpawnExit|ParkReadyRoundTrip|TimerAfterFuncStop)' ;;
-  *) echo "usage: bench/compare.sh [slices|maps|sched] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
+  chan) go_filter='^Benchmark(ChanPingPong|ChanBuffered128|Select2Ready)' ;;
+  *) echo "usage: bench/compare.sh [slices|maps|sched|chan] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
 esac
 
 go=/usr/lib/go-1.19/bin/go
