@@ -90,7 +90,7 @@ void unlock(mutex* l) {
   if (v == mutex_unlocked) throw_("unlock of unlocked lock");
   if (v == mutex_sleeping) futexwakeup(&l->key, 1);
   m* mp = getm();
-  if (mp != nullptr) releasem(mp);  // this thread is locks' only writer
+  if (mp != nullptr) mp->locks.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void noteclear(note* n) { n->key.store(0, std::memory_order_relaxed); }

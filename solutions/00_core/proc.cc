@@ -142,11 +142,7 @@ void casgstatus(g* gp, std::uint32_t oldval, std::uint32_t newval) {
 
 m* acquirem() { return static_cast<m*>(gort_acquirem()); }
 
-// Only mp's own thread writes locks (gort_acquirem increments it without a
-// lock prefix too), so a plain load and store suffice: no locked RMW.
-void releasem(m* mp) {
-  mp->locks.store(mp->locks.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
-}
+void releasem(m* mp) { mp->locks.fetch_sub(1, std::memory_order_relaxed); }
 
 // ---- The system-stack switch -----------------------------------------
 
