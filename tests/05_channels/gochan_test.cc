@@ -112,13 +112,13 @@ TEST(Step5_GoChanTest, ChanMatrixOverBufferSizes) {
         const int L = UnderTsan() ? 200 : 1000;
         auto c = make_chan<int>(cap);
         for (int p = 0; p < P; ++p) {
-          go([c] {
+          go([c, L] {
             for (int i = 0; i < L; ++i) c.send(i);
           });
         }
         auto done = make_chan<std::vector<int>*>();
         for (int p = 0; p < P; ++p) {
-          go([c, done] {
+          go([c, done, L] {
             auto* recv = new std::vector<int>(L, 0);
             for (int i = 0; i < L; ++i) (*recv)[c.recv()]++;
             done.send(recv);
