@@ -70,6 +70,18 @@ BENCHMARK(BM_SpawnExit);
 // Ping-pong with gopark/goready: one op = one round trip (each side parks
 // once and is readied once). Go's twin uses an unbuffered channel, whose
 // send/receive park and ready the same way (plus the channel's own work).
+//
+// Each side readies the other from gopark's unlockf, on g0, once it is
+// itself parked, as a channel does under its lock. Readying the partner
+// first and parking after would leave a window in which sysmon's
+// preemption (the pair hands off through runnext, so its shared time slice
+// runs out after 10 ms) moves the readier to the global queue; the partner
+// would then ready a runnable g ("fatal error: bad g->status in ready").
+bool ReadyPartner(gort::rt::g* /*gp*/, void* partner) {
+  gort::rt::goready(static_cast<gort::rt::g*>(partner));
+  return true;
+}
+
 void BM_ParkReadyRoundTrip(benchmark::State& state) {
   gort::Run(
       [&] {
@@ -77,11 +89,10 @@ void BM_ParkReadyRoundTrip(benchmark::State& state) {
         std::atomic<bool> stop{false};
         gort::rt::g* ping = gort::rt::getg();
         gort::go([&] {
-          for (;;) {
-            pong = gort::rt::getg();
-            gort::rt::gopark(nullptr, nullptr, gort::rt::waitReason::waitReasonChanReceive);
-            if (stop.load()) return;
-            gort::rt::goready(ping);
+          pong = gort::rt::getg();
+          gort::rt::gopark(nullptr, nullptr, gort::rt::waitReason::waitReasonChanReceive);
+          while (!stop.load()) {
+            gort::rt::gopark(&ReadyPartner, ping, gort::rt::waitReason::waitReasonChanReceive);
           }
         });
         while (pong.load() == nullptr ||
@@ -89,9 +100,9 @@ void BM_ParkReadyRoundTrip(benchmark::State& state) {
           gort::Gosched();
         }
         for (auto _ : state) {
-          gort::rt::goready(pong.load());
-          gort::rt::gopark(nullptr, nullptr, gort::rt::waitReason::waitReasonChanReceive);
+          gort::rt::gopark(&ReadyPartner, pong.load(), gort::rt::waitReason::waitReasonChanReceive);
         }
+        // pong is parked (it readied us from its unlockf): let it finish.
         stop = true;
         gort::rt::goready(pong.load());
         gort::Gosched();

@@ -25,6 +25,7 @@
 #include "include/gort/rt/time.h"
 
 #if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
 #include <sanitizer/common_interface_defs.h>
 #define GORT_ASAN 1
 #endif
@@ -157,9 +158,20 @@ void asanStartSwitch(void** fake_stack_save, const stack& to) {
 void asanFinishSwitch(void* fake_stack_save) {
   __sanitizer_finish_switch_fiber(fake_stack_save, nullptr, nullptr);
 }
+// Frames between lo and hi are being abandoned: the switch leaves them
+// without returning, so their epilogues never clear the redzones their
+// prologues poisoned. Clear them now, or the next code to use those stack
+// bytes (a new goroutine's first frame, g0 restarting at its base, the
+// unwinder rethrowing a program's exception on m0's thread stack after Run)
+// trips over stale redzones. (Go has no such problem: its stacks carry no
+// shadow.)
+void asanAbandonFrames(uintptr lo, uintptr hi) {
+  if (lo < hi) __asan_unpoison_memory_region(reinterpret_cast<void*>(lo), hi - lo);
+}
 #else
 void asanStartSwitch(void**, const stack&) {}
 void asanFinishSwitch(void*) {}
+void asanAbandonFrames(uintptr, uintptr) {}
 #endif
 
 // Saves the C++ exception state of the thread into gp (when it leaves the
@@ -215,6 +227,9 @@ void mcall(void (*fn)(g*)) {
 }
 
 void gogo(g* gp) {
+  // We are on g0, which restarts at its base on the next mcall: whatever
+  // g0 frames lie between here and that base are dead once we leave.
+  asanAbandonFrames(gort_getsp(), getm()->g0->sched.sp);
   setg(gp);
 #if GORT_TSAN
   __tsan_switch_to_fiber(gp->tsanFiber, 0);
@@ -276,6 +291,9 @@ void goexit0(g* gp) {
   p* pp = mp->p_;
   casgstatus(gp, _Grunning, _Gdead);
   gp->m_ = nullptr;
+  // gp's frames, from where mcall left them up to the stack's top, never
+  // return; a reuse of this g (and its stack) starts afresh.
+  asanAbandonFrames(gp->sched.sp, gp->stack_.hi);
   gp->sched.sp = 0;  // its context is gone: a reuse starts afresh
 #if GORT_TSAN
   // ThreadSanitizer tracks each fiber like a thread and caps their number:
@@ -475,12 +493,10 @@ void mstart1(void* arg) {
 
 }  // namespace
 
-void mstart(m* mp) {
-  setg(mp->g0);
-  mp->procid = static_cast<std::int32_t>(syscall(SYS_gettid));
-  // Record this thread's stack as g0's stack and pick the base that every
-  // mcall restarts g0 from: a little below mstart's own frame, which stays
-  // alive until the m exits.
+namespace {
+
+// The calling OS thread's whole stack [lo, hi).
+stack osThreadStack() {
   pthread_attr_t attr;
   void* addr = nullptr;
   std::size_t size = 0;
@@ -488,8 +504,20 @@ void mstart(m* mp) {
     pthread_attr_getstack(&attr, &addr, &size);
     pthread_attr_destroy(&attr);
   }
+  const uintptr lo = reinterpret_cast<uintptr>(addr);
+  return stack{lo, lo + size};
+}
+
+}  // namespace
+
+void mstart(m* mp) {
+  setg(mp->g0);
+  mp->procid = static_cast<std::int32_t>(syscall(SYS_gettid));
+  // Record this thread's stack as g0's stack and pick the base that every
+  // mcall restarts g0 from: a little below mstart's own frame, which stays
+  // alive until the m exits.
   const uintptr sp = gort_getsp() - 1024;
-  mp->g0->stack_.lo = reinterpret_cast<uintptr>(addr);
+  mp->g0->stack_.lo = osThreadStack().lo;
   mp->g0->stack_.hi = sp;
 #if GORT_TSAN
   mp->g0->tsanFiber = __tsan_get_current_fiber();
@@ -516,7 +544,15 @@ namespace {
   if (g0_fiber != mp->tsanThreadFiber) __tsan_destroy_fiber(g0_fiber);
   mp->g0->tsanFiber = mp->tsanThreadFiber;
 #endif
-  asanStartSwitch(nullptr, mp->g0->stack_);
+  // Back to mstart's frame for good: g0's frames below its base are dead.
+  asanAbandonFrames(gort_getsp(), mp->g0->sched.sp);
+  // We resume on the thread's own stack, mstart's frame and its callers
+  // included (on m0: gort::Run and the program's caller), not on g0's part
+  // of it, which ends below mstart. AddressSanitizer must know the whole
+  // stack, or its clean-up when an exception later unwinds those frames
+  // (Run rethrowing a kata stub's error) stops at g0's top and leaves the
+  // unwound frames' redzones poisoned.
+  asanStartSwitch(nullptr, osThreadStack());
   gort_gogo(mp->mstartbuf.sp);
 }
 

@@ -21,6 +21,9 @@
 #if defined(__SANITIZE_THREAD__)
 #include <sanitizer/tsan_interface.h>
 #endif
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 namespace gort::rt {
 
@@ -78,6 +81,11 @@ stack stackalloc() {
 
 void stackfree(stack s) {
   if (s.lo == 0) return;
+#if defined(__SANITIZE_ADDRESS__)
+  // A g discarded at teardown (parked, never unwound) leaves its frames'
+  // redzones poisoned; the stack's next owner must start from clean shadow.
+  __asan_unpoison_memory_region(reinterpret_cast<void*>(s.lo), s.hi - s.lo);
+#endif
   // Give the touched pages back; the range stays reserved for reuse.
   madvise(reinterpret_cast<void*>(s.lo), s.hi - s.lo, MADV_DONTNEED);
   lock(&stackLock);

@@ -135,6 +135,69 @@ TEST(Step2_Schedule, ThreeHundredGoroutinesOverflowIntoTheGlobalQueue) {
       ::testing::ExitedWithCode(0), "same shape as Go");
 }
 
+// A pair of goroutines that ready each other through the local queue
+// forever: each parks and, once parked (gopark's unlockf, on g0), makes its
+// partner runnable with ready(partner, next = false), the way Go's netpoller
+// hands readied gs to a p's queue (injectglist). With one p, the local queue
+// is never empty, so only the 61-tick rule in schedule() ever looks at the
+// global queue. (A pair handing off through runnext would not do: it
+// inherits one time slice, the tick never moves, and it is sysmon's 10 ms
+// preemption that breaks it up; see the chapter README, "Why 61".)
+// Rounds after which the pair gives up on main and ends.
+constexpr int kGiveUp = 100000;
+
+struct SelfReadyingPair {
+  std::atomic<rt::g*> g[2] = {nullptr, nullptr};
+  std::atomic<bool> main_back{false};
+  std::atomic<int> rounds{0};
+};
+
+bool ParkAndReadyPartner(rt::g* /*gp*/, void* partner) {
+  // On g0, this goroutine is _Gwaiting now. The partner may not have
+  // parked yet (the very first round): then it is runnable already.
+  auto* other = static_cast<rt::g*>(partner);
+  if (rt::readgstatus(other) == rt::_Gwaiting) rt::ready(other, /*next=*/false);
+  return true;
+}
+
+TEST(Step2_Schedule, TheSixtyFirstTickRunsAGlobalGoroutineAheadOfASelfReadyingPair) {
+  // Issue 3: the 61-tick global-queue check keeps a global goroutine from
+  // starving behind a local pair. Here the global goroutine is main: it
+  // starts the pair and calls Gosched, which puts it on the global queue.
+  // Each round of the pair takes a g from the local queue proper, one new
+  // time slice (schedtick++) each; within 61 of them, schedule() must take
+  // main from the global queue. Without the rule nothing in schedule()
+  // looks at the global queue while the local one has work, and main waits
+  // indefinitely (the pair gives up after kGiveUp rounds so that the test
+  // fails instead of hanging).
+  ExpectProgram([] {
+    SelfReadyingPair pair;
+    for (int i = 0; i < 2; i++) {
+      go([&pair, i] {
+        pair.g[i] = rt::getg();
+        while (pair.g[1 - i].load() == nullptr) {
+          // The partner has not run yet; it is in the local queue. Park
+          // once without readying anyone: the partner readies us.
+          rt::gopark(nullptr, nullptr, rt::waitReason::waitReasonChanReceive);
+        }
+        while (!pair.main_back.load() && pair.rounds.load() < kGiveUp) {
+          pair.rounds++;
+          rt::gopark(&ParkAndReadyPartner, pair.g[1 - i].load(),
+                     rt::waitReason::waitReasonChanReceive);
+        }
+        // Returning leaves the partner parked; the program ends with main.
+      });
+    }
+    Gosched();  // main goes to the global queue; the pair takes the p
+    pair.main_back = true;
+    const int rounds = pair.rounds.load();
+    EXPECT_LT(rounds, kGiveUp) << "main starved in the global queue behind the pair";
+    // One time slice per round: main is back within one 61-tick period.
+    EXPECT_LE(rounds, 61);
+    EXPECT_GT(rounds, 0) << "the pair never ran before main came back";
+  }, {.gomaxprocs = 1});
+}
+
 TEST(Step2_Schedule, NewGoroutinesGetIncreasingIds) {
   ExpectProgram([] {
     std::vector<std::int64_t> ids;

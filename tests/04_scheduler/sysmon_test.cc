@@ -29,22 +29,26 @@ using ::gort::testing::ExpectProgram;
 using ::gort::testing::UnderTsan;
 
 TEST(Step6_Sysmon, BlockingSyscallDoesNotStopOthersOnOneP) {
-  // GOMAXPROCS=1: the only p must be handed to another m while this
-  // goroutine blocks, or the other goroutine could never set the flag.
+  // GOMAXPROCS=1: the only p must be handed to another m while one
+  // goroutine blocks in a call, or the other goroutine could never set the
+  // flag the call waits for. The caller is started last, so it sits in
+  // runnext and enters the call before the other one ever runs; main waits
+  // with Gosched (the global queue), so it never jumps that queue.
   ExpectProgram([] {
     std::atomic<bool> other_ran{false};
     std::atomic<bool> saw_other{false};
+    std::atomic<bool> finished{false};
+    go([&] { other_ran = true; });
     go([&] {
       saw_other = Syscall([&] {
         // A blocking call that waits (up to 5 s) for the other goroutine.
         for (int i = 0; i < 5000 && !other_ran.load(); i++) ::usleep(1000);
         return other_ran.load();
       });
+      finished = true;
     });
-    go([&] { other_ran = true; });
-    while (!saw_other.load() && !other_ran.load()) Sleep(absl::Milliseconds(1));
-    while (!saw_other.load()) Sleep(absl::Milliseconds(1));
-    EXPECT_TRUE(saw_other.load());
+    while (!finished.load()) Gosched();
+    EXPECT_TRUE(saw_other.load()) << "the other goroutine did not run during the call";
   }, {.gomaxprocs = 1});
 }
 

@@ -5,6 +5,10 @@
 // time limit (GORT_TEST_TIMEOUT_SECONDS, default 60; 300 under sanitizers)
 // and, when a test exceeds it, prints "possible deadlock in Suite.Test" and
 // ends the binary with a failure, so Bazel and ./kata report which test hung.
+// A death-test child (where gort programs run) gets a watchdog of its own.
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -16,6 +20,10 @@
 #include "gtest/gtest.h"
 
 namespace {
+
+// The process's stderr as it was at start-up (see Watchdog::Loop).
+int g_report_fd = 2;
+int ReportFd() { return g_report_fd; }
 
 class Watchdog : public testing::EmptyTestEventListener {
  public:
@@ -54,11 +62,13 @@ class Watchdog : public testing::EmptyTestEventListener {
       }
       if (cv_.wait_until(lock, deadline_) == std::cv_status::timeout && armed_ &&
           std::chrono::steady_clock::now() >= deadline_) {
-        std::fprintf(stderr,
-                     "\n[  WATCHDOG ] possible deadlock in %s: still running after "
-                     "%lld s (GORT_TEST_TIMEOUT_SECONDS)\n",
-                     name_.c_str(), static_cast<long long>(limit_.count()));
-        std::fflush(stderr);
+        // Not to stderr: while a death test runs, GoogleTest redirects
+        // fd 2 to a file it reads when the child ends, and _Exit would
+        // throw the message away with it.
+        dprintf(ReportFd(),
+                "\n[  WATCHDOG ] possible deadlock in %s: still running after "
+                "%lld s (GORT_TEST_TIMEOUT_SECONDS)\n",
+                name_.c_str(), static_cast<long long>(limit_.count()));
         std::_Exit(1);
       }
     }
@@ -74,19 +84,6 @@ class Watchdog : public testing::EmptyTestEventListener {
   std::thread thread_;  // last: starts after the fields above exist
 };
 
-// In a death-test child (gort programs run in one each, see
-// tests/04_scheduler/program.h) GoogleTest's own failure output is lost:
-// only the child's stderr reaches the parent. Echo failures there.
-class ChildFailureReporter : public testing::EmptyTestEventListener {
- public:
-  void OnTestPartResult(const testing::TestPartResult& result) override {
-    if (!result.failed() || !testing::internal::InDeathTestChild()) return;
-    std::fprintf(stderr, "%s:%d: Failure\n%s\n",
-                 result.file_name() != nullptr ? result.file_name() : "unknown file",
-                 result.line_number(), result.message());
-  }
-};
-
 std::chrono::seconds WatchdogLimit() {
   if (const char* s = std::getenv("GORT_TEST_TIMEOUT_SECONDS")) {
     long v = std::strtol(s, nullptr, 10);
@@ -95,15 +92,45 @@ std::chrono::seconds WatchdogLimit() {
   return std::chrono::seconds(std::getenv("GORT_SANITIZER") != nullptr ? 300 : 60);
 }
 
+// A death-test child (the threadsafe style re-executes this binary with
+// --gtest_internal_run_death_test) gets no test events: GoogleTest turns
+// event forwarding to listeners off there, so the Watchdog above is never
+// armed in it. gort programs run in such children
+// (tests/04_scheduler/program.h), and a wedged scheduler would leave the
+// child running after the parent gave up. The child gets its own deadline,
+// a little shorter than the parent's, so that it is the child that reports
+// the hang (the parent then shows the child's message), and a wedged child
+// always ends by itself.
+void StartDeathTestChildWatchdog(std::chrono::seconds parent_limit) {
+  const std::chrono::seconds margin =
+      std::max(std::chrono::seconds(1), parent_limit / 10);
+  const std::chrono::seconds limit =
+      std::max(std::chrono::seconds(1), parent_limit - margin);
+  std::string name = GTEST_FLAG_GET(filter);  // the one test the child runs
+  std::thread([limit, name] {
+    std::this_thread::sleep_for(limit);
+    std::fprintf(stderr,
+                 "\n[  WATCHDOG ] possible deadlock in a death-test child of %s: still "
+                 "running after %lld s (GORT_TEST_TIMEOUT_SECONDS)\n",
+                 name.c_str(), static_cast<long long>(limit.count()));
+    std::fflush(stderr);
+    std::_Exit(1);
+  }).detach();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   // Death tests re-run the binary instead of forking a threaded process:
   // the watchdog (and later the runtime's own threads) make fork unsafe.
   GTEST_FLAG_SET(death_test_style, "threadsafe");
+  if (int fd = dup(2); fd >= 0) g_report_fd = fd;
   testing::InitGoogleTest(&argc, argv);
-  // The listener list owns the watchdog and deletes it at exit.
-  testing::UnitTest::GetInstance()->listeners().Append(new Watchdog(WatchdogLimit()));
-  testing::UnitTest::GetInstance()->listeners().Append(new ChildFailureReporter);
+  if (testing::internal::InDeathTestChild()) {
+    StartDeathTestChildWatchdog(WatchdogLimit());
+  } else {
+    // The listener list owns the watchdog and deletes it at exit.
+    testing::UnitTest::GetInstance()->listeners().Append(new Watchdog(WatchdogLimit()));
+  }
   return RUN_ALL_TESTS();
 }

@@ -2,10 +2,10 @@
 // kernel only as they are touched, and recycled through a cache.
 //
 // Mirrors the roles of Go 1.19 src/runtime/stack.go (stackalloc,
-// stackfree, the stack cache). Go starts goroutines on 8 KiB stacks and
-// grows them by copying, which needs the compiler's stack-bound check in
-// every function prologue and exact knowledge of every pointer into the
-// stack. C++ has neither, so gort gives each goroutine one fixed virtual
+// stackfree, the stack cache). Go 1.19 starts goroutines on 2 KiB stacks
+// (_StackMin = 2048 in stack.go) and grows them by copying to a stack twice
+// the size, which needs the compiler's stack-bound check in every function
+// prologue and exact knowledge of every pointer into the stack. C++ has neither, so gort gives each goroutine one fixed virtual
 // range (default 256 KiB, Options::stack_size) that costs physical memory
 // only for the pages actually used, and puts an inaccessible guard page
 // below it: running off the end faults there, and the fault handler
