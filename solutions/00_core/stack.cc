@@ -6,10 +6,6 @@
 
 #include <sys/mman.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#endif
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -123,13 +119,6 @@ bool isStackGuardAddress(uintptr addr) {
 void gostartcall(g* gp, void (*fn)(g*)) {
 #if defined(__SANITIZE_THREAD__)
   if (gp->tsanFiber == nullptr) gp->tsanFiber = __tsan_create_fiber(0);
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-  // A reused stack (gfget, the stack cache) may still carry the redzone
-  // poison of frames its previous goroutine never returned from (it ended
-  // in goexit or a panic): the new goroutine starts on clean memory.
-  __asan_unpoison_memory_region(reinterpret_cast<void*>(gp->stack_.lo),
-                                gp->stack_.hi - gp->stack_.lo);
 #endif
   // Build the frame gort_gogo pops (asm_amd64.S): control words, six
   // callee-saved registers with r12 = gp and r13 = fn, and gort_goentry as
