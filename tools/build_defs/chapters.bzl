@@ -9,6 +9,8 @@ CHAPTERS = [
     "02_maps",
     "03_defer",
     "04_scheduler",
+    "05_channels",
+    "06_select",
     "07_mutex",
     "08_rwmutex",
     "09_waitgroup",
