@@ -32,16 +32,7 @@ using ::gort::testing::GoDeathRegex;
 using ::gort::testing::GoOrder;
 using ::gort::testing::Settle;
 
-// The text a panic prints, "panic: ..." (empty if f does not panic).
-template <class F>
-std::string PanicText(F&& f) {
-  try {
-    f();
-  } catch (const rt::Panic& p) {
-    return std::string("panic: ") + p.what();
-  }
-  return "";
-}
+using ::gort::testing::PanicText;
 
 // ---- the operations table --------------------------------------------
 
@@ -166,11 +157,7 @@ TEST(Step5_Close, CloseWakesEveryBlockedSenderWhichPanics) {
     std::atomic<int> panicked{0};
     for (int i = 0; i < 5; ++i) {
       go([&panicked, ch] {
-        try {
-          ch.send(1);
-        } catch (const rt::Panic& p) {
-          if (std::string("panic: ") + p.what() == GoDeath("panic_send_closed").line1) panicked++;
-        }
+        if (PanicText([&] { ch.send(1); }) == GoDeath("panic_send_closed").line1) panicked++;
       });
     }
     Settle();
