@@ -2,7 +2,7 @@
 # Runs one chapter's benchmarks in gort (C++, with its C++ peers) and in
 # real Go, side by side. Needs Go 1.19 for the Go side: tools/setup.sh --go.
 #
-#   bench/compare.sh [slices|maps|defer|sched|sync|syncmap] [min_time_seconds] [repetitions]
+#   bench/compare.sh [slices|maps|defer|sched|sync|chan|alloc|syncmap] [min_time_seconds] [repetitions]
 #
 # Defaults: slices, 0.5 s, 1 repetition. This machine's timings vary from
 # run to run; with repetitions > 1 both sides run that many times, in turn
@@ -20,8 +20,13 @@ case "$suite" in
   sync) go_filter='^Benchmark(Mutex|RWMutex|WaitGroup|Once)' ;;
   defer) go_filter='^Benchmark(NoDefer|Defer|DeferInLoop|PanicRecover)$' ;;
   syncmap) go_filter='^Benchmark(SyncMap|MutexMap)' ;;
-  *) echo "usage: bench/compare.sh [slices|maps|defer|sched|sync|syncmap] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
+  alloc) go_filter='^Benchmark(Ring16|Ring64|Large64K|Ring16TwoPs)$' ;;
+  chan) go_filter='^Benchmark(ChanPingPong|ChanBuffered128|Select2Ready)' ;;
+  *) echo "usage: bench/compare.sh [slices|maps|defer|sched|sync|chan|alloc|syncmap] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
 esac
+
+# jemalloc uses initial-exec TLS: dlopen needs a bigger static TLS surplus.
+[[ $suite == alloc ]] && export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=65536
 
 go=/usr/lib/go-1.19/bin/go
 [[ -x $go ]] || go=$(command -v go || true)

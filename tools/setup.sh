@@ -20,6 +20,7 @@ packages=(
   googletest libgtest-dev libgmock-dev
   libabsl-dev libbenchmark-dev
   g++ python3 git
+  libtcmalloc-minimal4 libjemalloc2 libmimalloc2.0
 )
 for arg in "$@"; do
   case "$arg" in

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "absl/time/time.h"
+#include "include/gort/chan.h"
 #include "include/gort/rt/malloc.h"
 #include "include/gort/rt/panic.h"
 #include "include/gort/rt/proc.h"
@@ -97,9 +98,13 @@ int NumCPU();
 // time.Sleep. d <= 0 returns at once.
 inline void Sleep(absl::Duration d) { rt::timeSleep(absl::ToInt64Nanoseconds(d)); }
 
-// A time.Timer made by AfterFunc.
+// A time.Timer, made by AfterFunc or by NewTimer (include/gort/time.h).
 class Timer {
  public:
+  // The channel on which a NewTimer timer delivers the time it fired (cap
+  // 1); nil for an AfterFunc timer, as in Go.
+  chan<absl::Time> C;
+
   // Stops the timer. Returns true if it was pending (f will not run now).
   bool Stop();
   // Restarts the timer to fire after d. Returns true if it was pending.
@@ -110,6 +115,7 @@ class Timer {
     std::function<void()> f;
   };
   explicit Timer(State* state) : state_(state) {}
+  Timer(State* state, chan<absl::Time> c) : C(c), state_(state) {}
 
  private:
   State* state_;

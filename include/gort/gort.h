@@ -25,10 +25,13 @@
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "include/gort/chan.h"
 #include "include/gort/defer.h"
 #include "include/gort/go.h"
 #include "include/gort/map.h"
+#include "include/gort/select.h"
 #include "include/gort/slice.h"
+#include "include/gort/time.h"
 
 namespace gort {
 

@@ -18,6 +18,7 @@
 #include "include/gort/rt/error.h"
 #include "include/gort/rt/fastrand.h"
 #include "include/gort/rt/kata.h"
+#include "include/gort/rt/mheap.h"
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
 #include "include/gort/rt/sched_internal.h"
@@ -1092,6 +1093,7 @@ p* procresize(std::int32_t nprocs) {
     p* pp = new p;
     pp->id = i;
     pp->status.store(_Pgcstop);
+    pp->mcache_ = allocmcache();  // Go: pp.init -> allocmcache
     allp.push_back(pp);
   }
   gomaxprocs.store(nprocs);

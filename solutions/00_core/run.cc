@@ -27,6 +27,7 @@
 #include "include/gort/rt/error.h"
 #include "include/gort/rt/fastrand.h"
 #include "include/gort/rt/malloc.h"
+#include "include/gort/rt/mheap.h"
 #include "include/gort/rt/panic.h"
 #include "include/gort/rt/proc.h"
 #include "include/gort/rt/runtime2.h"
@@ -227,6 +228,8 @@ void Run(absl::FunctionRef<void()> main, const Options& options) {
   for (p* pp : allp) freeDeferPool(pp);
   for (p* pp : deadps) freeDeferPool(pp);
   freeCentralDeferPool();
+  for (p* pp : allp) freemcache(pp->mcache_);
+  for (p* pp : deadps) freemcache(pp->mcache_);
   for (p* pp : allp) delete pp;
   for (p* pp : deadps) delete pp;
   allp.clear();

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <string>
 
 #include "gtest/gtest.h"
+#include "include/gort/defer.h"
 #include "include/gort/gort.h"
 
 namespace gort::testing {
@@ -49,6 +51,23 @@ inline void ExpectProgram(std::function<void()> body, Options options = {}) {
 
 // True when running under ThreadSanitizer, which disables signal-based
 // preemption (see solutions/00_core/os_linux.cc).
+// Calls f on the current goroutine and recovers a panic, as Go's
+//   func() (s string) {
+//     defer func() { if r := recover(); r != nil { s = "panic: " + print(r) } }()
+//     f(); return "" }()
+// would: the panic line Go prints for the value ("panic: send on closed
+// channel"), or "" when f returns. Only inside a gort program.
+template <class F>
+std::string PanicText(F&& f) {
+  return Func<std::string>([&](Frame<std::string>& fr, std::string& s) {
+    fr.defer([&s] {
+      if (any r = recover(); r != nil) s = "panic: " + r.Print();
+    });
+    f();
+    return fr.Return("");
+  });
+}
+
 inline bool UnderTsan() {
   const char* s = std::getenv("GORT_SANITIZER");
   return s != nullptr && std::string_view(s) == "tsan";

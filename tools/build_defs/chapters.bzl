@@ -9,8 +9,11 @@ CHAPTERS = [
     "02_maps",
     "03_defer",
     "04_scheduler",
+    "05_channels",
+    "06_select",
     "07_mutex",
     "08_rwmutex",
     "09_waitgroup",
     "10_syncmap",
+    "12_allocator",
 ]

@@ -36,6 +36,7 @@ namespace gort::rt {
 struct g;
 struct m;
 struct p;
+struct mcache;
 struct timer;
 struct hchan;
 struct _defer;  // include/gort/rt/panic.h
@@ -266,6 +267,9 @@ struct p {
   std::atomic<std::uint32_t> numTimers{0};
 
   std::atomic<bool> preempt{false};  // this p should enter the scheduler ASAP
+
+  // The p's allocation cache (chapter 12; allocmcache/freemcache).
+  mcache* mcache_ = nullptr;
 
   // Cache of free sudogs (Go: sudogcache []*sudog backed by sudogbuf).
   std::array<sudog*, 128> sudogbuf{};

@@ -42,6 +42,7 @@
 #include <string>
 #include <type_traits>
 #include <typeinfo>
+#include <utility>
 
 #include "include/gort/rt/alg.h"
 #include "include/gort/rt/types.h"
@@ -66,6 +67,11 @@ struct Type {
   void (*assign)(void* dst, const void* src, uintptr n);
   // Destroys n values at p, leaving raw memory.
   void (*destroy)(void* p, uintptr n);
+  // Move-assigns n values from src to dst, both constructed and not
+  // overlapping; src keeps valid moved-from values. Channels move elements
+  // (chapter 05), so move-only types can travel through them. Null for a
+  // trivial type.
+  void (*move)(void* dst, void* src, uintptr n);
 
   // Hashes the value at p, mixing in seed (Go: the hasher of a map's key
   // type). Null when T cannot be a map key.
@@ -140,6 +146,13 @@ void AssignValues(void* dst, const void* src, uintptr n) {
   } else {  // dst overlaps the tail of src: copy backwards, like memmove
     for (uintptr i = n; i-- > 0;) d[i] = s[i];
   }
+}
+
+template <class T>
+void MoveValues(void* dst, void* src, uintptr n) {
+  T* d = static_cast<T*>(dst);
+  T* s = static_cast<T*>(src);
+  for (uintptr i = 0; i < n; ++i) d[i] = std::move(s[i]);
 }
 
 template <class T>
@@ -265,10 +278,12 @@ constexpr auto EqualFor() -> bool (*)(const void*, const void*) {
 // `_type` per type. The address is stable for the life of the process.
 template <class T>
 const Type* TypeOf() {
-  static_assert(std::is_nothrow_default_constructible_v<T>,
-                "gort values need a zero value: T() must exist and not throw");
-  static_assert(std::is_copy_assignable_v<T>,
-                "gort values are copied like Go values: T must be copyable");
+  // T() must not throw in practice; it need not say noexcept (absl::Time,
+  // the element of time.After's channel, does not).
+  static_assert(std::is_default_constructible_v<T>,
+                "gort values need a zero value: T() must exist");
+  static_assert(std::is_move_assignable_v<T>,
+                "gort values must be assignable (copyable, or at least movable)");
   static const Type type = [] {
     Type t{};
     t.size = sizeof(T);
@@ -278,8 +293,11 @@ const Type* TypeOf() {
     t.trivial = internal::kTrivial<T>;
     if constexpr (!internal::kTrivial<T>) {
       t.zero = &internal::ZeroValues<T>;
-      t.assign = &internal::AssignValues<T>;
+      // Move-only types (channel elements) have no assign: slices and
+      // maps copy values and do not accept them.
+      if constexpr (std::is_copy_assignable_v<T>) t.assign = &internal::AssignValues<T>;
       t.destroy = &internal::DestroyValues<T>;
+      t.move = &internal::MoveValues<T>;
     }
     t.hash = internal::HashFor<T>();
     t.equal = internal::EqualFor<T>();

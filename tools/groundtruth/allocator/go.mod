@@ -1,0 +1,3 @@
+module gort/groundtruth/allocator
+
+go 1.19

@@ -1,0 +1,3 @@
+module gort/groundtruth/chan
+
+go 1.19
