@@ -123,6 +123,24 @@ TEST(Step2_LoadStore, StoreOfAKeyInReadChangesNeitherDirtyNorMisses) {
   });
 }
 
+// The fast paths take no lock: with mu held by this very goroutine, a Load
+// or Store that tried to lock would deadlock the program (and fail the
+// test); hits on read must go through.
+TEST(Step2_LoadStore, LoadAndStoreOfAKeyInReadTakeNoLock) {
+  ExpectProgram([] {
+    IntMap m;
+    m.Store(1, 10);
+    m.Load(1);  // promote: 1 is in read
+    m.raw()->mu.Lock();
+    EXPECT_THAT(m.Load(1), Pair(10, true));
+    m.Store(1, 11);
+    EXPECT_THAT(m.Load(1), Pair(11, true));
+    m.Delete(1);  // soft delete: a CAS to nil
+    EXPECT_THAT(m.Load(1), Pair(0, false));
+    m.raw()->mu.Unlock();
+  });
+}
+
 // Walks the map of syncmap.txt to the state after "load hit 1".
 void Promoted123(IntMap& m) {
   for (int i = 1; i <= 3; i++) m.Store(i, i * 10);
