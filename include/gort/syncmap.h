@@ -18,6 +18,7 @@
 #ifndef GORT_SYNCMAP_H_
 #define GORT_SYNCMAP_H_
 
+#include <concepts>
 #include <utility>
 
 #include "absl/functional/function_ref.h"
@@ -73,6 +74,26 @@ class Map {
         &f);
   }
 
+  // Go 1.20's Swap: stores value, returns the previous one (loaded) or V{}.
+  std::pair<V, bool> Swap(const K& key, const V& value) {
+    bool loaded;
+    void* box = m_.Swap(type(), &key, Box(value), &loaded);
+    return loaded ? std::pair<V, bool>(*static_cast<V*>(box), true)
+                  : std::pair<V, bool>(V{}, false);
+  }
+  // Go 1.20's CompareAndSwap: swaps if key's value == old.
+  bool CompareAndSwap(const K& key, const V& old, const V& value)
+    requires std::equality_comparable<V>
+  {
+    return m_.CompareAndSwap(type(), &key, &old, Box(value), &Equal);
+  }
+  // Go 1.20's CompareAndDelete: deletes if key's value == old.
+  bool CompareAndDelete(const K& key, const V& old)
+    requires std::equality_comparable<V>
+  {
+    return m_.CompareAndDelete(type(), &key, &old, &Equal);
+  }
+
   // Introspection for tests and lessons (takes the lock).
   MapStats Stats() { return m_.Stats(); }
   KeyStats StatsOf(const K& key) { return m_.StatsOf(type(), &key); }
@@ -80,6 +101,9 @@ class Map {
   static const rt::maptype* type() { return rt::MapTypeOf<K, rt::sync::entry*>(); }
 
  private:
+  static bool Equal(const void* a, const void* b) {
+    return *static_cast<const V*>(a) == *static_cast<const V*>(b);
+  }
   // Go's conversion of value to `any`: a heap copy.
   static void* Box(const V& v) {
     auto* p = static_cast<V*>(rt::newobject(rt::TypeOf<V>()));

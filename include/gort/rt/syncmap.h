@@ -69,6 +69,16 @@ struct entry {
   // *loaded; if nil, CAS in `box` (not loaded); if expunged, *ok = false
   // and leave p alone.
   void* tryLoadOrStore(void* box, bool* loaded, bool* ok);
+
+  // Go 1.20 (map.go's trySwap, swapLocked, tryCompareAndSwap):
+  // [kata 10 step 6] CAS loop: swap box in unless expunged; *ok = false
+  // if expunged. Returns the previous p (nullptr if it was nil).
+  void* trySwap(void* box, bool* ok);
+  // [kata 10 step 6] Unconditional swap (caller holds mu, p not expunged).
+  void* swapLocked(void* box);
+  // [kata 10 step 6] If p is live and eq(*p, old), CAS in box; false if p
+  // is nil, expunged or holds another value.
+  bool tryCompareAndSwap(const void* old, void* box, bool (*eq)(const void*, const void*));
 };
 
 // The read half: an immutable map plus "dirty has keys that m lacks".
@@ -125,6 +135,17 @@ struct Map {
   // snapshot of the keys, promoting dirty first if read is amended; stops
   // when f returns false.
   void Range(const maptype* t, bool (*f)(void* ctx, const void* key, void* box), void* ctx);
+
+  // Go 1.20 additions, named as in Go 1.20's map.go (step 6). eq compares
+  // two value boxes (Go: any == any).
+  // [kata 10 step 6] previous, loaded := m.Swap(key, value).
+  void* Swap(const maptype* t, const void* key, void* box, bool* loaded);
+  // [kata 10 step 6] Swaps in box if key's value equals old.
+  bool CompareAndSwap(const maptype* t, const void* key, const void* old, void* box,
+                      bool (*eq)(const void*, const void*));
+  // [kata 10 step 6] Deletes key if its value equals old.
+  bool CompareAndDelete(const maptype* t, const void* key, const void* old,
+                        bool (*eq)(const void*, const void*));
 
   // [kata 10 step 2] misses++; at misses >= len(dirty) promote dirty to
   // read (amended = false), dirty = nil, misses = 0.
