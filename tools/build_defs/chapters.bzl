@@ -15,5 +15,6 @@ CHAPTERS = [
     "08_rwmutex",
     "09_waitgroup",
     "10_syncmap",
+    "11_context",
     "12_allocator",
 ]
