@@ -2,7 +2,7 @@
 # Runs one chapter's benchmarks in gort (C++, with its C++ peers) and in
 # real Go, side by side. Needs Go 1.19 for the Go side: tools/setup.sh --go.
 #
-#   bench/compare.sh [slices|maps|defer|sched|sync|chan|alloc|syncmap] [min_time_seconds] [repetitions]
+#   bench/compare.sh [slices|maps|defer|sched|sync|chan|context|alloc|syncmap] [min_time_seconds] [repetitions]
 #
 # Defaults: slices, 0.5 s, 1 repetition. This machine's timings vary from
 # run to run; with repetitions > 1 both sides run that many times, in turn
@@ -21,8 +21,9 @@ case "$suite" in
   defer) go_filter='^Benchmark(NoDefer|Defer|DeferInLoop|PanicRecover)$' ;;
   syncmap) go_filter='^Benchmark(SyncMap|MutexMap)' ;;
   alloc) go_filter='^Benchmark(Ring16|Ring64|Large64K|Ring16TwoPs)$' ;;
+  context) go_filter='^Benchmark(WithCancelThenCancel|CancelParentOf1000Children)$' ;;
   chan) go_filter='^Benchmark(ChanPingPong|ChanBuffered128|Select2Ready)' ;;
-  *) echo "usage: bench/compare.sh [slices|maps|defer|sched|sync|chan|alloc|syncmap] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
+  *) echo "usage: bench/compare.sh [slices|maps|defer|sched|sync|chan|context|alloc|syncmap] [min_time_seconds] [repetitions]" >&2; exit 2 ;;
 esac
 
 # jemalloc uses initial-exec TLS: dlopen needs a bigger static TLS surplus.
